@@ -1,0 +1,8 @@
+/**
+ * A local AWS Cognito user pool for tests and development: hosted UI, OAuth2 endpoints, JWKS, users, groups and faults.
+ * It shares no code with the plugin, so a misreading of Cognito cannot hide on both sides.
+ * @packageDocumentation
+ */
+export { startCognitoEmulator, type CognitoEmulator } from './server.js'
+export { demoClient, demoPassword, demoUsers, DEFAULT_SCOPES, type EmulatorClient, type EmulatorOptions, type EmulatorUser } from './config.js'
+export type { TokenFault, TokenSet } from './pool.js'
