@@ -1,0 +1,49 @@
+import createError from '@fastify/error'
+
+/** A bad or missing option, at registration (`ready()` fails). The message names the option. */
+export const InvalidOptionError = createError<'FST_COGNITO_INVALID_OPTION', 500, [string, string]>(
+  'FST_COGNITO_INVALID_OPTION', 'Invalid option %s: %s', 500)
+
+/** The callback's `state` is missing, unknown to this browser's session, or already used. */
+export const InvalidStateError = createError<'FST_COGNITO_INVALID_STATE', 400, [string]>(
+  'FST_COGNITO_INVALID_STATE', 'Login callback refused: %s', 400)
+
+/** The callback carries neither a code nor an error. */
+export const MissingCodeError = createError<'FST_COGNITO_MISSING_CODE', 400, []>(
+  'FST_COGNITO_MISSING_CODE', 'Login callback refused: no authorization code', 400)
+
+/** Cognito sent the browser back with `error=` (the user cancelled, or the request was refused). */
+export const LoginDeniedError = createError<'FST_COGNITO_LOGIN_DENIED', 401, [string]>(
+  'FST_COGNITO_LOGIN_DENIED', 'Login failed at Cognito: %s', 401)
+
+/** The token endpoint refused the code (`invalid_grant`): expired, used, or not this client's. */
+export const CodeRejectedError = createError<'FST_COGNITO_CODE_REJECTED', 400, []>(
+  'FST_COGNITO_CODE_REJECTED', 'Cognito refused the authorization code (invalid_grant)', 400)
+
+/** Cognito's token, revoke or userInfo endpoint answered with something other than success. */
+export const IdpResponseError = createError<'FST_COGNITO_IDP_ERROR', 502, [string]>(
+  'FST_COGNITO_IDP_ERROR', 'Cognito answered with an error: %s', 502)
+
+/** Cognito did not answer within `requestTimeout`. */
+export const IdpTimeoutError = createError<'FST_COGNITO_IDP_TIMEOUT', 504, [string]>(
+  'FST_COGNITO_IDP_TIMEOUT', 'Cognito did not answer in time: %s', 504)
+
+/** Cognito could not be reached (connection refused, DNS, reset). */
+export const IdpUnreachableError = createError<'FST_COGNITO_IDP_UNREACHABLE', 503, [string]>(
+  'FST_COGNITO_IDP_UNREACHABLE', 'Cognito could not be reached: %s', 503)
+
+/** The user pool's JWKS could not be fetched, so no token can be checked. */
+export const JwksUnavailableError = createError<'FST_COGNITO_JWKS_UNAVAILABLE', 503, []>(
+  'FST_COGNITO_JWKS_UNAVAILABLE', 'The user pool keys (JWKS) are unavailable', 503)
+
+/** A token from Cognito at login failed verification. */
+export const InvalidTokenError = createError<'FST_COGNITO_INVALID_TOKEN', 401, [string]>(
+  'FST_COGNITO_INVALID_TOKEN', 'Login refused: %s', 401)
+
+/** No valid credentials on a protected route (sent with `WWW-Authenticate: Bearer`). */
+export const UnauthenticatedError = createError<'FST_COGNITO_UNAUTHENTICATED', 401, []>(
+  'FST_COGNITO_UNAUTHENTICATED', 'Authentication required', 401)
+
+/** Authenticated, but not in the groups the route requires. */
+export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
+  'FST_COGNITO_FORBIDDEN', 'Not a member of the required groups', 403)

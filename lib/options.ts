@@ -1,0 +1,170 @@
+import type { Dispatcher } from 'undici'
+import { InvalidOptionError } from './errors.js'
+
+/** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
+export interface CognitoAuthOptions {
+  /** Keys the encrypted session (at least 32 characters). A list rolls keys: the first encrypts, all decrypt. Env: `SECRET_KEY`. */
+  secret: string | string[]
+  /** AWS region of the user pool, e.g. `eu-west-1`. Env: `AWS_REGION`. */
+  region: string
+  /** Hosted UI: a full URL (`https://auth.example.com`), a host, or a domain prefix (`myapp` → `https://myapp.auth.{region}.amazoncognito.com`). Env: `AWS_COGNITO_DOMAIN`. */
+  domain: string
+  /** `{region}_{id}`. Env: `AWS_COGNITO_USER_POOL_ID`. */
+  userPoolId: string
+  /** App client id. Env: `AWS_COGNITO_USER_POOL_CLIENT_ID`. */
+  clientId: string
+  /** App client secret; absent for a public client. Env: `AWS_COGNITO_USER_POOL_CLIENT_SECRET`. */
+  clientSecret?: string
+  /** Full URL of the postlogin route, registered as a callback URL of the client. Env: `AWS_COGNITO_REDIRECT_URL`. */
+  redirectUrl: string
+  /** Full URL of the postlogout route, registered as a sign-out URL of the client. Env: `AWS_COGNITO_LOGOUT_URL`. */
+  logoutUrl: string
+  /** Seconds the session and access-token cookies live. Default 1800. Env: `AWS_COGNITO_COOKIE_AGE_SECONDS`. */
+  cookieMaxAge?: number
+  /** Token issuer. Default `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`. Env: `AWS_COGNITO_ISSUER`. */
+  issuer?: string
+  /** Scopes asked for at login. Default: none sent, so Cognito grants all of the client's. Env: `AWS_COGNITO_SCOPES`. */
+  scopes?: string[]
+  /** Seconds of clock skew allowed on `exp`, `iat` and `nbf`. Default 0. Env: `AWS_COGNITO_EXPIRATION_LEEWAY`. */
+  expirationLeeway?: number
+  /** Cookie `Domain`. Default: host-only. Env: `AWS_COGNITO_COOKIE_DOMAIN`. */
+  cookieDomain?: string
+  /** Cookie `SameSite`. Default `lax`. Env: `AWS_COGNITO_COOKIE_SAMESITE`. */
+  cookieSameSite?: 'lax' | 'strict' | 'none'
+  /** Cookie `Secure`. Default: true, except when `redirectUrl` is plain http on a loopback host (local development); false is refused otherwise. */
+  cookieSecure?: boolean
+  /** Where postlogin sends the browser when it did not ask for a page. Default `/`. */
+  afterLogin?: string
+  /** Where postlogout sends the browser. Default `/`. */
+  afterLogout?: string
+  /** Milliseconds to wait for Cognito on each outbound call. Default 5000. */
+  requestTimeout?: number
+  /** undici Dispatcher for every outbound call, the JWKS fetch included (proxies, tests). */
+  dispatcher?: Dispatcher
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedOptions {
+  secrets: string[]
+  region: string
+  domain: string
+  userPoolId: string
+  clientId: string
+  clientSecret?: string
+  redirectUrl: URL
+  logoutUrl: URL
+  cookieMaxAge: number
+  issuer: string
+  scopes?: string[]
+  expirationLeeway: number
+  cookieDomain?: string
+  cookieSameSite: 'lax' | 'strict' | 'none'
+  cookieSecure: boolean
+  afterLogin: string
+  afterLogout: string
+  requestTimeout: number
+  dispatcher?: Dispatcher
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
+const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/
+const CLIENT_ID = /^[\w+]{1,128}$/
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+function fail (name: string, why: string): never {
+  throw new InvalidOptionError(name, why)
+}
+
+function text (name: string, value: unknown, pattern?: RegExp): string {
+  if (typeof value !== 'string' || value === '') fail(name, 'a non-empty string is required')
+  if (pattern !== undefined && !pattern.test(value)) fail(name, `${JSON.stringify(value)} is malformed`)
+  return value
+}
+
+function seconds (name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(name, `an integer of at least ${min} is required`)
+  return value
+}
+
+function absoluteUrl (name: string, value: unknown): URL {
+  let url: URL
+  try {
+    url = new URL(text(name, value))
+  } catch {
+    return fail(name, 'an absolute URL is required')
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    fail(name, 'https is required (plain http only on localhost)')
+  }
+  return url
+}
+
+/** A same-origin path: starts with one `/`, not `//` or `/\`. */
+function localPath (name: string, value: unknown): string {
+  if (value === undefined) return '/'
+  if (typeof value !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(value)) fail(name, 'a path starting with a single / is required')
+  return value
+}
+
+function hostedUiDomain (value: unknown, region: string): string {
+  const domain = text('domain', value).replace(/\/+$/, '')
+  const href = /^https?:\/\//.test(domain) ? domain : domain.includes('.') ? `https://${domain}` : `https://${domain}.auth.${region}.amazoncognito.com`
+  return absoluteUrl('domain', href).origin
+}
+
+function secrets (value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length === 0) fail('secret', 'at least one secret is required')
+  return list.map((s) => {
+    if (typeof s !== 'string' || s.length < 32) fail('secret', 'each secret must be a string of at least 32 characters')
+    return s
+  })
+}
+
+/** Validates every option once, at registration, and applies the defaults. */
+export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') fail('options', 'an object is required')
+  const region = text('region', options.region, REGION)
+  const userPoolId = text('userPoolId', options.userPoolId, POOL_ID)
+  if (!userPoolId.startsWith(`${region}_`)) fail('userPoolId', `the pool id does not belong to region ${region}`)
+  const redirectUrl = absoluteUrl('redirectUrl', options.redirectUrl)
+  const logoutUrl = absoluteUrl('logoutUrl', options.logoutUrl)
+  const local = redirectUrl.protocol === 'http:'
+  if (options.cookieSecure !== undefined && typeof options.cookieSecure !== 'boolean') fail('cookieSecure', 'a boolean is required')
+  if (options.cookieSecure === false && !local) fail('cookieSecure', 'false is only allowed for a plain-http localhost redirectUrl')
+  const sameSite = options.cookieSameSite ?? 'lax'
+  if (!['lax', 'strict', 'none'].includes(sameSite)) fail('cookieSameSite', 'lax, strict or none is required')
+  const cookieSecure = options.cookieSecure ?? !local
+  if (sameSite === 'none' && !cookieSecure) fail('cookieSameSite', 'none requires Secure cookies')
+  if (options.scopes !== undefined && (!Array.isArray(options.scopes) || options.scopes.some((s) => typeof s !== 'string' || !SCOPE.test(s)))) {
+    fail('scopes', 'a list of scope names is required')
+  }
+  if (options.dispatcher !== undefined && typeof (options.dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
+    fail('dispatcher', 'an undici Dispatcher is required')
+  }
+  return {
+    secrets: secrets(options.secret),
+    region,
+    domain: hostedUiDomain(options.domain, region),
+    userPoolId,
+    clientId: text('clientId', options.clientId, CLIENT_ID),
+    clientSecret: options.clientSecret === undefined ? undefined : text('clientSecret', options.clientSecret),
+    redirectUrl,
+    logoutUrl,
+    cookieMaxAge: seconds('cookieMaxAge', options.cookieMaxAge, 1800, 1),
+    issuer: options.issuer === undefined
+      ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
+      : absoluteUrl('issuer', options.issuer).href.replace(/\/$/, ''),
+    scopes: options.scopes,
+    expirationLeeway: seconds('expirationLeeway', options.expirationLeeway, 0, 0),
+    cookieDomain: options.cookieDomain === undefined ? undefined : text('cookieDomain', options.cookieDomain, /^\.?[a-z0-9.-]+$/i),
+    cookieSameSite: sameSite,
+    cookieSecure,
+    afterLogin: localPath('afterLogin', options.afterLogin),
+    afterLogout: localPath('afterLogout', options.afterLogout),
+    requestTimeout: seconds('requestTimeout', options.requestTimeout, 5000, 1),
+    dispatcher: options.dispatcher
+  }
+}

@@ -1,0 +1,93 @@
+import { createServer } from 'node:net'
+import Fastify, { type FastifyInstance } from 'fastify'
+import cognitoAuth, { type CognitoAuthOptions } from '../../lib/index.js'
+import { startCognitoEmulator, type CognitoEmulator, type EmulatorOptions } from '../../lib/testing/index.js'
+import { Browser, formAction, formValue, last, type Hop } from './browser.js'
+import { PASSWORD } from './hosted-ui.js'
+
+export const SECRET = 'a-session-secret-that-is-long-enough-0123456789'
+
+interface TestContext { after: (fn: () => Promise<void> | void) => void }
+
+/** A free loopback port: the app's callback URL must be registered with the emulator before the app listens. */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  url: string
+  idp: CognitoEmulator
+  options: CognitoAuthOptions
+  logs: string[]
+}
+
+export interface AppSetup {
+  /** Extra or overriding plugin options. */
+  options?: Partial<CognitoAuthOptions>
+  /** Emulator options other than clients (users, ttls). */
+  emulator?: EmulatorOptions
+  /** A public client (no secret). */
+  publicClient?: boolean
+  /** Adds routes before the app listens. */
+  routes?: (app: FastifyInstance) => void
+}
+
+/** The emulator, and a Fastify app with the plugin on a loopback port, both closed when the test ends. */
+export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<TestApp> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const clientSecret = setup.publicClient === true ? undefined : 'test-client-secret-0123456789abcdefghijklmnop'
+  const idp = await startCognitoEmulator({
+    ...setup.emulator,
+    clients: [{ clientId: 'testclient', clientSecret, callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }]
+  })
+  t.after(() => idp.close())
+  const options: CognitoAuthOptions = {
+    secret: SECRET,
+    region: idp.region,
+    domain: idp.domain,
+    userPoolId: idp.userPoolId,
+    issuer: idp.issuer,
+    clientId: 'testclient',
+    clientSecret,
+    redirectUrl: `${url}/postlogin`,
+    logoutUrl: `${url}/postlogout`,
+    ...setup.options
+  }
+  const { app, logs } = await buildApp(options, setup.routes)
+  await app.listen({ port, host: '127.0.0.1' })
+  t.after(() => app.close())
+  return { app, url, idp, options, logs }
+}
+
+/** A Fastify app with the plugin and the test routes, its log lines captured; not listening (use inject or listen). */
+export async function buildApp (options: CognitoAuthOptions, routes?: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance, logs: string[] }> {
+  const logs: string[] = []
+  const app = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => { logs.push(line) } } } })
+  await app.register(cognitoAuth, options)
+  app.get('/', async (request) => ({ home: true, cookies: Object.keys(request.cookies) }))
+  app.get('/claims', { preHandler: app.authRequired() }, async (request) => request.cognito)
+  app.get('/admin', { preHandler: app.authRequired({ groups: ['admin'] }) }, async (request) => ({ admin: request.cognito.username }))
+  app.get('/both', { preHandler: app.authRequired({ groups: ['admin', 'editor'] }) }, async () => ({ both: true }))
+  app.get('/edit', { preHandler: app.authRequired({ groups: ['admin', 'editor'], anyGroup: true }) }, async () => ({ edit: true }))
+  routes?.(app)
+  return { app, logs }
+}
+
+/** Opens `path` on the app and, when the hosted UI shows its form, signs in; returns every hop to the final page. */
+export async function logIn (browser: Browser, url: string, username: string, path = '/login', password = PASSWORD): Promise<Hop[]> {
+  const hops = await browser.follow(`${url}${path}`)
+  const form = last(hops)
+  if (!/\/login\?/.test(form.url) || form.status !== 200) return hops
+  const action = new URL(formAction(form.body), form.url).href
+  return [...hops, ...await browser.follow(action, { form: { _csrf: formValue(form.body, '_csrf') ?? '', username, password } })]
+}
+
+export const json = (hop: Hop): Record<string, unknown> => JSON.parse(hop.body)
+
+export { Browser, last }

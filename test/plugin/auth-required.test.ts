@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Browser, json, logIn, startApp } from '../helpers/app.js'
+
+const asJson = { accept: 'application/json' }
+
+test('no credentials: 401 with WWW-Authenticate: Bearer for APIs, a redirect to /login with returnTo for browser navigations', async (t) => {
+  const { app } = await startApp(t)
+  const api = await app.inject({ url: '/claims', headers: asJson })
+  assert.equal(api.statusCode, 401)
+  assert.equal(api.headers['www-authenticate'], 'Bearer')
+  assert.equal(api.json().code, 'FST_COGNITO_UNAUTHENTICATED')
+  const page = await app.inject({ url: '/admin?tab=users', headers: { accept: 'text/html,application/xhtml+xml' } })
+  assert.equal(page.statusCode, 302)
+  assert.equal(page.headers.location, '/login?returnTo=%2Fadmin%3Ftab%3Dusers')
+  assert.equal(page.headers['cache-control'], 'no-store')
+  const post = await app.inject({ method: 'POST', url: '/claims', headers: { accept: 'text/html' } })
+  assert.equal(post.statusCode, 404)
+})
+
+test('an expired access token is unauthenticated, not an error; the leeway is honoured', async (t) => {
+  const { app, idp } = await startApp(t, { emulator: { accessTokenTtl: 60 } })
+  idp.setClockOffset(-90)
+  const expired = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
+  const res = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': expired } })
+  assert.equal(res.statusCode, 401)
+  assert.equal(res.headers['www-authenticate'], 'Bearer error="invalid_token"')
+  const browser = await app.inject({ url: '/claims', headers: { accept: 'text/html' }, cookies: { 'cognito-access-token': expired } })
+  assert.equal(browser.statusCode, 302)
+
+  const lenient = await startApp(t, { emulator: { accessTokenTtl: 60 }, options: { expirationLeeway: 60 } })
+  lenient.idp.setClockOffset(-90)
+  const withinLeeway = lenient.idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
+  assert.equal((await lenient.app.inject({ url: '/claims', cookies: { 'cognito-access-token': withinLeeway } })).statusCode, 200)
+})
+
+test('a token issued in the future beyond the leeway is refused', async (t) => {
+  const { app, idp } = await startApp(t)
+  idp.setClockOffset(120)
+  const future = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
+  assert.equal((await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': future } })).statusCode, 401)
+})
+
+test('tokens of another client, ID tokens, and tokens of another pool are refused', async (t) => {
+  const { app, idp } = await startApp(t)
+  const tokens = idp.issueTokens({ username: 'alice', clientId: 'testclient' })
+  const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] as string, 'base64url').toString())
+  const forged = [
+    tokens.id_token as string,
+    idp.sign({ ...claims, client_id: 'otherclient' }),
+    idp.sign({ ...claims, iss: `${idp.domain}/us-east-1_Other` }),
+    idp.sign({ ...claims, token_use: 'id' })
+  ]
+  const other = await startApp(t)
+  forged.push(other.idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token)
+  for (const token of forged) {
+    const res = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': token } })
+    assert.equal(res.statusCode, 401)
+  }
+})
+
+test('the JWKS is fetched once for many tokens and requests', async (t) => {
+  const { app, idp } = await startApp(t)
+  for (const username of ['alice', 'bob', 'carol', 'alice']) {
+    const token = idp.issueTokens({ username, clientId: 'testclient' }).access_token
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await app.inject({ url: '/claims', cookies: { 'cognito-access-token': token } })).statusCode, 200)
+    }
+  }
+  assert.equal(idp.stats.jwksRequests, 1)
+})
+
+test('key rotation: a new kid is accepted after one refetch; a flood of unknown kids fetches at most once per cooldown', async (t) => {
+  const { app, idp } = await startApp(t)
+  const cookieFor = (token: string): { 'cognito-access-token': string } => ({ 'cognito-access-token': token })
+  assert.equal((await app.inject({ url: '/claims', cookies: cookieFor(idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token) })).statusCode, 200)
+  await idp.rotateKeys()
+  // Real rotations come long after the last fetch: move the clock past the 30 s refetch cooldown.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(31_000)
+  assert.equal((await app.inject({ url: '/claims', cookies: cookieFor(idp.issueTokens({ username: 'bob', clientId: 'testclient' }).access_token) })).statusCode, 200)
+  assert.equal(idp.stats.jwksRequests, 2)
+  const claims = { sub: 'x', token_use: 'access', client_id: 'testclient', iss: idp.issuer, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 }
+  for (let i = 0; i < 20; i++) {
+    const token = idp.sign(claims, { header: { alg: 'RS256', kid: `unknown-${i}` } })
+    assert.equal((await app.inject({ url: '/claims', headers: asJson, cookies: cookieFor(token) })).statusCode, 401)
+  }
+  assert.equal(idp.stats.jwksRequests, 2)
+})
+
+test('JWKS unavailable: 503 FST_COGNITO_JWKS_UNAVAILABLE, never 500; recovery when it returns', async (t) => {
+  const { app, idp } = await startApp(t)
+  const token = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
+  idp.setJwksAvailable(false)
+  const down = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': token } })
+  assert.equal(down.statusCode, 503)
+  assert.equal(down.json().code, 'FST_COGNITO_JWKS_UNAVAILABLE')
+  idp.setJwksAvailable(true)
+  assert.equal((await app.inject({ url: '/claims', cookies: { 'cognito-access-token': token } })).statusCode, 200)
+})
+
+test('a session of one login next to the access token of another never shows the first user', async (t) => {
+  const { url, app } = await startApp(t)
+  const victim = new Browser()
+  await logIn(victim, url, 'alice')
+  const attacker = new Browser()
+  await logIn(attacker, url, 'bob')
+  const res = await app.inject({
+    url: '/claims',
+    cookies: {
+      'cognito-session': decodeURIComponent(victim.cookie('127.0.0.1', 'cognito-session')?.value as string),
+      'cognito-access-token': attacker.cookie('127.0.0.1', 'cognito-access-token')?.value as string
+    }
+  })
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.json().username, 'bob')
+  assert.deepEqual(res.json().userInfo, {})
+  // And a copied session cookie with no token of its own is nobody.
+  const alone = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-session': decodeURIComponent(victim.cookie('127.0.0.1', 'cognito-session')?.value as string) } })
+  assert.equal(alone.statusCode, 401)
+})
+
+test('request.cognito is null on unprotected routes; authRequired checks its options once', async (t) => {
+  const { app } = await startApp(t, {
+    routes: (a) => a.get('/open', async (request) => ({ cognito: request.cognito }))
+  })
+  assert.deepEqual((await app.inject({ url: '/open' })).json(), { cognito: null })
+  assert.throws(() => app.authRequired({ groups: 'admin' as unknown as string[] }), { code: 'FST_COGNITO_INVALID_OPTION' })
+  assert.throws(() => app.authRequired({ groups: [''] }), { code: 'FST_COGNITO_INVALID_OPTION' })
+  assert.throws(() => app.authRequired({ anyGroup: 'yes' as unknown as boolean }), { code: 'FST_COGNITO_INVALID_OPTION' })
+})
+
+test('the example of a real browser: /claims after login answers from the verified-token cache', async (t) => {
+  const { url, idp } = await startApp(t)
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  for (let i = 0; i < 5; i++) assert.equal(json(await browser.fetch(`${url}/claims`)).username, 'alice')
+  assert.equal(idp.stats.jwksRequests, 1)
+})
+
+test('a client_credentials token in the cookie has no username: request.cognito.username is its sub', async (t) => {
+  const { app, idp } = await startApp(t)
+  const token = idp.issueClientToken({ clientId: 'testclient', scopes: ['api/read'] }).access_token
+  const res = await app.inject({ url: '/claims', cookies: { 'cognito-access-token': token } })
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.json().username, 'testclient')
+  assert.deepEqual(res.json().groups, [])
+})

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Browser, buildApp, json, logIn, SECRET, startApp } from '../helpers/app.js'
+import type { Hop } from '../helpers/browser.js'
+
+const cookieNamed = (hop: Hop | undefined, name: string): string | undefined => hop?.setCookies.find((c) => c.startsWith(`${name}=`))
+
+test('login and session cookies: HttpOnly, Secure, SameSite, Path, Max-Age, Domain as configured', async (t) => {
+  const { url } = await startApp(t, { options: { cookieSecure: true, cookieMaxAge: 900, cookieSameSite: 'strict', cookieDomain: '127.0.0.1' } })
+  const browser = new Browser()
+  const hops = await logIn(browser, url, 'alice')
+  const login = hops[0]
+  const callback = hops.find((h) => h.url.startsWith(`${url}/postlogin`))
+  for (const cookie of [cookieNamed(login, 'cognito-session'), cookieNamed(callback, 'cognito-session'), cookieNamed(callback, 'cognito-access-token')]) {
+    assert.ok(cookie !== undefined)
+    const attrs = cookie.split('; ').slice(1)
+    assert.ok(attrs.includes('HttpOnly'), cookie)
+    assert.ok(attrs.includes('Secure'), cookie)
+    assert.ok(attrs.includes('SameSite=Strict'), cookie)
+    assert.ok(attrs.includes('Path=/'), cookie)
+    assert.ok(attrs.includes('Max-Age=900'), cookie)
+    assert.ok(attrs.includes('Domain=127.0.0.1'), cookie)
+  }
+  assert.equal(cookieNamed(callback, 'cognito-access-token')?.split(';')[0]?.split('.').length, 3)
+})
+
+test('defaults: SameSite=Lax, Max-Age=1800, host-only, and no Secure only on a plain-http localhost redirect URL', async (t) => {
+  const { url } = await startApp(t)
+  const hops = await logIn(new Browser(), url, 'alice')
+  const access = cookieNamed(hops.find((h) => h.url.startsWith(`${url}/postlogin`)), 'cognito-access-token') as string
+  const attrs = access.split('; ').slice(1)
+  assert.ok(attrs.includes('SameSite=Lax'))
+  assert.ok(attrs.includes('Max-Age=1800'))
+  assert.ok(attrs.includes('HttpOnly'))
+  assert.ok(!attrs.includes('Secure'))
+  assert.ok(!attrs.some((a) => a.startsWith('Domain')))
+})
+
+test('the session is encrypted: no claim, username or email readable in the cookie', async (t) => {
+  const { url } = await startApp(t)
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  const session = browser.cookie('127.0.0.1', 'cognito-session')?.value as string
+  const decoded = Buffer.from(decodeURIComponent(session).split(';')[0] as string, 'base64').toString('latin1')
+  for (const plain of ['alice', 'example.com', 'admin', 'sub']) assert.ok(!decoded.includes(plain), plain)
+})
+
+test('a session cookie with one byte changed is not honoured: no user info, no login state', async (t) => {
+  const { url } = await startApp(t)
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  const session = decodeURIComponent(browser.cookie('127.0.0.1', 'cognito-session')?.value as string)
+  const [cipher = '', nonce] = session.split(';')
+  const bytes = Buffer.from(cipher, 'base64')
+  bytes[bytes.length - 1] ^= 1
+  browser.setCookie('127.0.0.1', 'cognito-session', encodeURIComponent(`${bytes.toString('base64')};${nonce}`))
+  const res = await browser.fetch(`${url}/claims`)
+  // The access token alone still authenticates, but the tampered session shows nothing.
+  assert.equal(res.status, 200)
+  assert.deepEqual(json(res).userInfo, {})
+})
+
+test('an access-token cookie with one byte changed is unauthenticated and cleared', async (t) => {
+  const { url } = await startApp(t)
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  const token = browser.cookie('127.0.0.1', 'cognito-access-token')?.value as string
+  const [h, p, s] = token.split('.') as [string, string, string]
+  const payload = Buffer.from(p, 'base64url')
+  payload[10] ^= 1
+  for (const forged of [`${h}.${payload.toString('base64url')}.${s}`, `${h}.${p}.${s.slice(0, -2)}AA`, token.slice(0, -1), 'garbage']) {
+    browser.setCookie('127.0.0.1', 'cognito-access-token', forged)
+    const res = await browser.fetch(`${url}/claims`, { headers: { accept: 'application/json' } })
+    assert.equal(res.status, 401)
+    assert.equal(json(res).code, 'FST_COGNITO_UNAUTHENTICATED')
+    assert.equal(res.headers['www-authenticate'], 'Bearer error="invalid_token"')
+    assert.ok(res.setCookies.some((c) => /^cognito-access-token=;/.test(c)))
+  }
+})
+
+test('a session sealed under another secret is ignored; with secret rotation the older secret still opens it', async (t) => {
+  const first = await startApp(t)
+  const browser = new Browser()
+  await logIn(browser, first.url, 'alice')
+  const cookies = {
+    'cognito-session': decodeURIComponent(browser.cookie('127.0.0.1', 'cognito-session')?.value as string),
+    'cognito-access-token': browser.cookie('127.0.0.1', 'cognito-access-token')?.value as string
+  }
+  const cases: Array<[string | string[], string | undefined]> = [
+    ['another-secret-of-at-least-32-characters!!', undefined],
+    [['a-new-secret-of-at-least-32-characters-long', SECRET], 'alice@example.com']
+  ]
+  for (const [secret, email] of cases) {
+    const { app } = await buildApp({ ...first.options, secret })
+    t.after(() => app.close())
+    const res = await app.inject({ url: '/claims', cookies })
+    assert.equal(res.statusCode, 200)
+    assert.equal(res.json().userInfo.email, email)
+  }
+})

@@ -1,0 +1,52 @@
+import Fastify, { type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify'
+import { expect, test } from 'tstyche'
+import cognitoAuth, { ForbiddenError, optionsFromEnv, UnauthenticatedError, type CognitoAuthOptions, type CognitoIdentity } from 'fastify-cognito-auth'
+
+declare module 'fastify-cognito-auth' {
+  interface CognitoUserInfo {
+    'custom:tenant': string
+  }
+}
+
+const options: CognitoAuthOptions = {
+  secret: 'x'.repeat(32),
+  region: 'eu-west-1',
+  domain: 'myapp',
+  userPoolId: 'eu-west-1_abc',
+  clientId: 'client',
+  redirectUrl: 'https://app.example.com/postlogin',
+  logoutUrl: 'https://app.example.com/postlogout'
+}
+
+test('register takes CognitoAuthOptions, or optionsFromEnv()', () => {
+  const app = Fastify()
+  expect(app.register).type.toBeCallableWith(cognitoAuth, options)
+  expect(app.register).type.toBeCallableWith(cognitoAuth, optionsFromEnv())
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, cookieSameSite: 'sometimes' })
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, region: undefined })
+  expect(optionsFromEnv).type.toBeCallableWith({ AWS_REGION: 'eu-west-1' })
+})
+
+test('app.authRequired returns a preHandler and checks its options', () => {
+  const app = Fastify()
+  expect(app.authRequired()).type.toBe<preHandlerAsyncHookHandler>()
+  expect(app.authRequired).type.toBeCallableWith({ groups: ['admin'], anyGroup: true })
+  expect(app.authRequired).type.not.toBeCallableWith({ groups: 'admin' })
+  expect(app.authRequired).type.not.toBeCallableWith({ role: 'admin' })
+})
+
+test('request.cognito needs no casts, and augmented user info is typed', () => {
+  const request = {} as FastifyRequest
+  expect(request.cognito.username).type.toBe<string>()
+  expect(request.cognito.groups).type.toBe<string[]>()
+  expect(request.cognito.claims.client_id).type.toBe<string>()
+  expect(request.cognito.claims['cognito:groups']).type.toBe<string[] | undefined>()
+  expect(request.cognito.userInfo['custom:tenant']).type.toBe<string>()
+  expect(request.cognito.userInfo.email).type.toBe<string | undefined>()
+  expect(request.cognito).type.toBeAssignableTo<CognitoIdentity<unknown, unknown>>()
+})
+
+test('errors are constructors with stable codes and statuses', () => {
+  expect(new UnauthenticatedError().code).type.toBe<'FST_COGNITO_UNAUTHENTICATED'>()
+  expect(new ForbiddenError().statusCode).type.toBe<403>()
+})
