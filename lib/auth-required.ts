@@ -44,8 +44,13 @@ function checkOptions ({ groups = [], anyGroup = false }: AuthRequiredOptions): 
   return { groups: [...groups], anyGroup }
 }
 
-/** Builds `app.authRequired`: each call checks its options once and returns a preHandler. */
-export function authRequiredFactory (deps: AuthDeps): (options?: AuthRequiredOptions) => preHandlerAsyncHookHandler {
+export interface AuthHandlers {
+  authRequired: (options?: AuthRequiredOptions) => preHandlerAsyncHookHandler
+  authOptional: () => preHandlerAsyncHookHandler
+}
+
+/** Builds `app.authRequired` (each call checks its options once) and `app.authOptional`. */
+export function authHandlers (deps: AuthDeps): AuthHandlers {
   const cache = new VerifiedTokenCache<AccessTokenClaims>(10_000, deps.leeway)
 
   async function claimsOf (token: string): Promise<AccessTokenClaims> {
@@ -73,29 +78,41 @@ export function authRequiredFactory (deps: AuthDeps): (options?: AuthRequiredOpt
     throw new UnauthenticatedError()
   }
 
-  return function authRequired (options: AuthRequiredOptions = {}): preHandlerAsyncHookHandler {
+  /** The caller's identity, or whether a token was presented and refused. */
+  async function authenticate (request: FastifyRequest): Promise<{ identity: CognitoIdentity } | { presented: boolean }> {
+    const token = request.cookies[ACCESS_COOKIE]
+    if (token === undefined || token === '') return { presented: false }
+    let claims: AccessTokenClaims
+    try {
+      claims = await claimsOf(token)
+    } catch (err) {
+      if (!(err instanceof TokenRejected)) throw err
+      request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
+      return { presented: true }
+    }
+    const identity = { claims, userInfo: userInfoFor(request, claims), groups: claims['cognito:groups'] ?? [], username: claims.username ?? claims.sub, sub: claims.sub }
+    return { identity }
+  }
+
+  function authRequired (options: AuthRequiredOptions = {}): preHandlerAsyncHookHandler {
     const { groups: required, anyGroup } = checkOptions(options)
     return async function cognitoAuthRequired (request, reply) {
-      const token = request.cookies[ACCESS_COOKIE]
-      if (token === undefined || token === '') return await deny(request, reply, false)
-      let claims: AccessTokenClaims
-      try {
-        claims = await claimsOf(token)
-      } catch (err) {
-        if (!(err instanceof TokenRejected)) throw err
-        request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
-        return await deny(request, reply, true)
-      }
-      const groups = claims['cognito:groups'] ?? []
-      const member = (group: string): boolean => groups.includes(group)
+      const outcome = await authenticate(request)
+      if (!('identity' in outcome)) return await deny(request, reply, outcome.presented)
+      const member = (group: string): boolean => outcome.identity.groups.includes(group)
       if (required.length > 0 && !(anyGroup ? required.some(member) : required.every(member))) throw new ForbiddenError()
-      request.cognito = {
-        claims,
-        userInfo: userInfoFor(request, claims),
-        groups,
-        username: claims.username ?? claims.sub,
-        sub: claims.sub
-      }
+      request.cognito = outcome.identity as FastifyRequest['cognito']
     }
   }
+
+  /** Fills `request.cognito` when the caller is logged in, and lets everyone through. */
+  function authOptional (): preHandlerAsyncHookHandler {
+    return async function cognitoAuthOptional (request, reply) {
+      const outcome = await authenticate(request)
+      if ('identity' in outcome) request.cognito = outcome.identity as FastifyRequest['cognito']
+      else if (outcome.presented) reply.clearCookie(ACCESS_COOKIE, deps.cookie)
+    }
+  }
+
+  return { authRequired, authOptional }
 }

@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifySecureSession from '@fastify/secure-session'
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { authRequiredFactory, type AuthRequiredOptions, type CognitoIdentity } from './auth-required.js'
+import { authHandlers, type AuthRequiredOptions, type CognitoIdentity } from './auth-required.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
@@ -36,6 +36,11 @@ declare module 'fastify' {
      * @example app.get('/admin', { preHandler: app.authRequired({ groups: ['admin'] }) }, handler)
      */
     authRequired (options?: AuthRequiredOptions): preHandlerAsyncHookHandler
+    /**
+     * A preHandler that fills `request.cognito` when the caller is logged in and lets everyone through.
+     * @example app.get('/', { preHandler: app.authOptional() }, async (req) => req.cognito?.username ?? 'guest')
+     */
+    authOptional (): preHandlerAsyncHookHandler
   }
   interface FastifyRequest {
     /** The caller, set by `authRequired`; `null` on routes it does not protect. */
@@ -72,12 +77,14 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
 
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
-  fastify.decorate('authRequired', authRequiredFactory({
+  const { authRequired, authOptional } = authHandlers({
     verifier,
     leeway: options.expirationLeeway,
     cookie,
     decodeSession: (value, log) => decodeSession(value, log)
-  }))
+  })
+  fastify.decorate('authRequired', authRequired)
+  fastify.decorate('authOptional', authOptional)
 }
 
 /**

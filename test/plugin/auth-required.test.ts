@@ -146,3 +146,15 @@ test('a client_credentials token in the cookie has no username: request.cognito.
   assert.equal(res.json().username, 'testclient')
   assert.deepEqual(res.json().groups, [])
 })
+
+test('authOptional fills request.cognito for a logged-in caller, lets guests through, and clears a bad token', async (t) => {
+  const { app, idp } = await startApp(t, {
+    routes: (a) => a.get('/home', { preHandler: a.authOptional() }, async (request) => ({ user: request.cognito?.username ?? null }))
+  })
+  const token = idp.issueTokens({ username: 'bob', clientId: 'testclient' }).access_token
+  assert.deepEqual((await app.inject({ url: '/home', cookies: { 'cognito-access-token': token } })).json(), { user: 'bob' })
+  assert.deepEqual((await app.inject({ url: '/home' })).json(), { user: null })
+  const bad = await app.inject({ url: '/home', cookies: { 'cognito-access-token': 'garbage' } })
+  assert.deepEqual(bad.json(), { user: null })
+  assert.match(String(bad.headers['set-cookie']), /^cognito-access-token=;/)
+})

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { optionsFromEnv, type CognitoAuthOptions } from '../lib/index.js'
+import { demoPassword, startCognitoEmulator, type CognitoEmulator } from '../lib/testing/index.js'
+import { buildExampleApp } from './app.js'
+
+const PORT = Number(process.env.PORT ?? 5000)
+
+// A .env (or the variables already set) points the app at a real user pool; without one it runs against the emulator.
+if (existsSync('.env')) process.loadEnvFile('.env')
+
+async function emulatedPool (): Promise<{ options: CognitoAuthOptions, idp: CognitoEmulator }> {
+  const idp = await startCognitoEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) })
+  const client = idp.clients[0] as CognitoEmulator['clients'][number]
+  return {
+    idp,
+    options: {
+      secret: process.env.SECRET_KEY ?? randomBytes(32).toString('base64url'),
+      region: idp.region,
+      domain: idp.domain,
+      issuer: idp.issuer,
+      userPoolId: idp.userPoolId,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUrl: `http://localhost:${PORT}/postlogin`,
+      logoutUrl: `http://localhost:${PORT}/postlogout`
+    }
+  }
+}
+
+const real = process.env.AWS_COGNITO_DOMAIN !== undefined && process.env.AWS_COGNITO_DOMAIN !== ''
+const { options, idp } = real ? { options: optionsFromEnv(), idp: undefined } : await emulatedPool()
+const app = await buildExampleApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+await app.listen({ port: PORT, host: 'localhost' })
+
+console.log(`fastify-cognito-auth example: http://localhost:${PORT}/`)
+if (idp === undefined) {
+  console.log(`Cognito user pool: ${options.domain} (from the environment)`)
+} else {
+  console.log(`Cognito: the built-in emulator at ${idp.domain} (no .env found)
+Demo users, password ${demoPassword}:
+  alice  group admin   → /claims, /admin and /edit
+  bob    group editor  → /claims and /edit
+  carol  no group      → /claims only
+Open http://localhost:${PORT}/claims to log in.`)
+}
+
+const stop = (): void => {
+  Promise.all([app.close(), idp?.close()]).then(() => process.exit(0), () => process.exit(1))
+}
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)
