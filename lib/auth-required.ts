@@ -1,9 +1,12 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
-import type { CookieSerializeOptions } from '@fastify/cookie'
-import { ForbiddenError, InvalidOptionError, UnauthenticatedError } from './errors.js'
-import { ACCESS_COOKIE, SESSION_COOKIE, type CognitoSession } from './session.js'
+import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
+import { Identity } from './identity.js'
+import type { LoginState } from './login-state.js'
+import type { ResolvedOptions } from './options.js'
+import { RefreshRejected, type TokenClient } from './token-client.js'
+import type { Refresher } from './refresh.js'
 import { VerifiedTokenCache } from './token-cache.js'
-import { TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
+import { checkClient, TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
 
 /** Options of `app.authRequired(...)`. */
 export interface AuthRequiredOptions {
@@ -11,37 +14,32 @@ export interface AuthRequiredOptions {
   groups?: string[]
   /** Pass when the user is in any one of `groups`. Default false (all). */
   anyGroup?: boolean
-}
-
-/** The authenticated caller, on `request.cognito` behind `authRequired`. */
-export interface CognitoIdentity<Claims = AccessTokenClaims, UserInfo = Record<string, unknown>> {
-  /** Claims of the verified access token. */
-  claims: Claims
-  /** Claims of the ID token that came with the same login (profile, email, `custom:*`); `{}` when unknown. */
-  userInfo: UserInfo
-  /** `cognito:groups` of the access token. */
-  groups: string[]
-  /** Cognito username (`username` claim), or `sub` when the token has none. */
-  username: string
-  sub: string
+  /** OAuth scopes the access token must carry, all of them (custom `resource/scope` ones for client_credentials tokens). */
+  scopes?: string[]
 }
 
 export interface AuthDeps {
+  options: ResolvedOptions
   verifier: CognitoVerifier
-  leeway: number
-  cookie: CookieSerializeOptions
-  decodeSession: (cookie: string, log: FastifyRequest['log']) => CognitoSession | null
+  tokenClient: TokenClient
+  refresher: Refresher
+  state: LoginState
 }
+
+/** Who the request is, or how it failed: no credentials, a refused cookie, or a refused bearer token. */
+type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 
 const isBrowserNavigation = (request: FastifyRequest): boolean =>
   (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
 
-function checkOptions ({ groups = [], anyGroup = false }: AuthRequiredOptions): { groups: string[], anyGroup: boolean } {
-  if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || g === '')) {
-    throw new InvalidOptionError('authRequired.groups', 'a list of group names is required')
+const BEARER = /^Bearer +([\w.~+/-]+=*) *$/i
+
+function names (option: string, value: unknown): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.some((g) => typeof g !== 'string' || g === '')) {
+    throw new InvalidOptionError(option, 'a list of names is required')
   }
-  if (typeof anyGroup !== 'boolean') throw new InvalidOptionError('authRequired.anyGroup', 'a boolean is required')
-  return { groups: [...groups], anyGroup }
+  return [...value]
 }
 
 export interface AuthHandlers {
@@ -51,66 +49,129 @@ export interface AuthHandlers {
 
 /** Builds `app.authRequired` (each call checks its options once) and `app.authOptional`. */
 export function authHandlers (deps: AuthDeps): AuthHandlers {
-  const cache = new VerifiedTokenCache<AccessTokenClaims>(10_000, deps.leeway)
+  const { options, verifier, tokenClient, refresher, state } = deps
+  const cache = new VerifiedTokenCache<AccessTokenClaims>(10_000, options.expirationLeeway)
+  const ownClient = new Set([options.clientId])
 
-  async function claimsOf (token: string): Promise<AccessTokenClaims> {
-    const cached = cache.get(token, Math.floor(Date.now() / 1000))
-    if (cached !== undefined) return cached
-    const claims = await deps.verifier.verifyAccessToken(token)
-    cache.set(token, claims)
+  /** Verified claims of an access token, from the cache when this process has checked it before. */
+  async function claimsOf (token: string, clientIds: ReadonlySet<string>): Promise<AccessTokenClaims> {
+    let claims = cache.get(token, Math.floor(Date.now() / 1000))
+    if (claims === undefined) {
+      claims = await verifier.verifyAccessToken(token)
+      cache.set(token, claims)
+    }
+    checkClient(claims, clientIds)
     return claims
   }
 
+  const identity = (claims: AccessTokenClaims, userInfo: Record<string, unknown>, token: string): Identity =>
+    new Identity(claims, userInfo, async () => await tokenClient.userInfo(token))
+
   /** User info from the session, only when the session belongs to the same login as the token. */
   function userInfoFor (request: FastifyRequest, claims: AccessTokenClaims): Record<string, unknown> {
-    const cookie = request.cookies[SESSION_COOKIE]
-    const login = cookie === undefined ? undefined : deps.decodeSession(cookie, request.log)?.get('login')
+    const login = state.session(request)?.login
     if (login === undefined || login.sub !== claims.sub || login.originJti !== claims.origin_jti) return {}
     return login.userInfo
   }
 
-  async function deny (request: FastifyRequest, reply: FastifyReply, presented: boolean): Promise<FastifyReply> {
-    if (presented) reply.clearCookie(ACCESS_COOKIE, deps.cookie)
-    if (isBrowserNavigation(request)) {
+  /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
+  async function refresh (request: FastifyRequest, reply: FastifyReply): Promise<Identity | undefined> {
+    const refreshToken = state.refreshToken(request)
+    if (refreshToken === undefined) return undefined
+    try {
+      const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
+      const login = { sub: claims.sub, originJti: claims.origin_jti, userInfo: userInfo ?? userInfoFor(request, claims) }
+      state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
+      request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
+      return identity(claims, login.userInfo, tokens.access_token)
+    } catch (err) {
+      if (!(err instanceof RefreshRejected || err instanceof TokenRejected)) throw err
+      request.log.debug('fastify-cognito-auth: refresh refused; the login is over')
+      state.clear(request, reply)
+      return undefined
+    }
+  }
+
+  async function fromBearer (request: FastifyRequest, token: string): Promise<Outcome> {
+    try {
+      return { identity: identity(await claimsOf(token, options.bearerClientIds), {}, token) }
+    } catch (err) {
+      if (!(err instanceof TokenRejected)) throw err
+      request.log.debug({ reason: err.message }, 'fastify-cognito-auth: bearer token refused')
+      return { failed: 'bearer' }
+    }
+  }
+
+  async function authenticate (request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
+    const header = options.bearerTokens ? request.headers.authorization : undefined
+    const bearer = header === undefined ? null : BEARER.exec(header)
+    if (bearer !== null) return await fromBearer(request, bearer[1] as string)
+    const token = state.accessToken(request)
+    let expired = token === undefined
+    if (token !== undefined) {
+      try {
+        const claims = await claimsOf(token, ownClient)
+        return { identity: identity(claims, userInfoFor(request, claims), token) }
+      } catch (err) {
+        if (!(err instanceof TokenRejected)) throw err
+        request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
+        expired = err.expired
+      }
+    }
+    const renewed = options.refreshFlow && expired ? await refresh(request, reply) : undefined
+    if (renewed !== undefined) return { identity: renewed }
+    return { failed: token === undefined ? 'none' : 'cookie' }
+  }
+
+  async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<FastifyReply> {
+    if (failed === 'cookie') state.clearAccessToken(request, reply)
+    if (failed !== 'bearer' && isBrowserNavigation(request)) {
       return reply.header('cache-control', 'no-store').redirect(`/login?returnTo=${encodeURIComponent(request.url)}`)
     }
-    reply.header('www-authenticate', presented ? 'Bearer error="invalid_token"' : 'Bearer')
+    reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
     throw new UnauthenticatedError()
   }
 
-  /** The caller's identity, or whether a token was presented and refused. */
-  async function authenticate (request: FastifyRequest): Promise<{ identity: CognitoIdentity } | { presented: boolean }> {
-    const token = request.cookies[ACCESS_COOKIE]
-    if (token === undefined || token === '') return { presented: false }
-    let claims: AccessTokenClaims
-    try {
-      claims = await claimsOf(token)
-    } catch (err) {
-      if (!(err instanceof TokenRejected)) throw err
-      request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
-      return { presented: true }
-    }
-    const identity = { claims, userInfo: userInfoFor(request, claims), groups: claims['cognito:groups'] ?? [], username: claims.username ?? claims.sub, sub: claims.sub }
-    return { identity }
+  function testIdentity (): Identity {
+    const { username, sub, groups, scope, userInfo } = options.disabledIdentity
+    const now = Math.floor(Date.now() / 1000)
+    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iat: now, exp: now + 3600 }
+    return new Identity(claims, { sub, ...userInfo }, async () => ({ sub, ...userInfo }))
   }
 
-  function authRequired (options: AuthRequiredOptions = {}): preHandlerAsyncHookHandler {
-    const { groups: required, anyGroup } = checkOptions(options)
+  function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerAsyncHookHandler {
+    const groups = names('authRequired.groups', routeOptions.groups)
+    const scopes = names('authRequired.scopes', routeOptions.scopes)
+    const anyGroup = routeOptions.anyGroup ?? false
+    if (typeof anyGroup !== 'boolean') throw new InvalidOptionError('authRequired.anyGroup', 'a boolean is required')
+    if (options.disabled) {
+      return async function cognitoTestMode (request) { request.cognito = testIdentity() as FastifyRequest['cognito'] }
+    }
+    const wwwScope = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`
     return async function cognitoAuthRequired (request, reply) {
-      const outcome = await authenticate(request)
-      if (!('identity' in outcome)) return await deny(request, reply, outcome.presented)
-      const member = (group: string): boolean => outcome.identity.groups.includes(group)
-      if (required.length > 0 && !(anyGroup ? required.some(member) : required.every(member))) throw new ForbiddenError()
-      request.cognito = outcome.identity as FastifyRequest['cognito']
+      const outcome = await authenticate(request, reply)
+      if (!('identity' in outcome)) return await deny(request, reply, outcome.failed)
+      const { identity: caller } = outcome
+      if (scopes.length > 0) {
+        const granted = (caller.claims.scope ?? '').split(' ')
+        if (!scopes.every((s) => granted.includes(s))) {
+          reply.header('www-authenticate', wwwScope)
+          throw new InsufficientScopeError()
+        }
+      }
+      const member = (group: string): boolean => caller.groups.includes(group)
+      if (groups.length > 0 && !(anyGroup ? groups.some(member) : groups.every(member))) throw new ForbiddenError()
+      request.cognito = caller as FastifyRequest['cognito']
     }
   }
 
   /** Fills `request.cognito` when the caller is logged in, and lets everyone through. */
   function authOptional (): preHandlerAsyncHookHandler {
+    if (options.disabled) return async function cognitoTestMode (request) { request.cognito = testIdentity() as FastifyRequest['cognito'] }
     return async function cognitoAuthOptional (request, reply) {
-      const outcome = await authenticate(request)
+      const outcome = await authenticate(request, reply)
       if ('identity' in outcome) request.cognito = outcome.identity as FastifyRequest['cognito']
-      else if (outcome.presented) reply.clearCookie(ACCESS_COOKIE, deps.cookie)
+      else if (outcome.failed === 'cookie') state.clearAccessToken(request, reply)
     }
   }
 

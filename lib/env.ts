@@ -2,6 +2,14 @@ import type { CognitoAuthOptions } from './options.js'
 
 const number = (value: string | undefined): number | undefined => value === undefined || value === '' ? undefined : Number(value)
 const present = (value: string | undefined): string | undefined => value === '' ? undefined : value
+const TRUE = new Set(['true', '1', 'yes', 'on'])
+const FALSE = new Set(['false', '0', 'no', 'off'])
+/** "false" is false; a word that is neither is passed on as it is, so registration names the option. */
+function boolean (value: string | undefined): boolean | undefined {
+  const word = present(value)?.trim().toLowerCase()
+  if (word === undefined) return undefined
+  return TRUE.has(word) ? true : FALSE.has(word) ? false : value as unknown as boolean
+}
 
 /**
  * Reads the options from flask-cognito-lib's environment names, so its `.env` works unchanged.
@@ -26,7 +34,10 @@ export function optionsFromEnv (env: Record<string, string | undefined> = proces
     scopes,
     expirationLeeway: number(env.AWS_COGNITO_EXPIRATION_LEEWAY),
     cookieDomain: present(env.AWS_COGNITO_COOKIE_DOMAIN),
-    cookieSameSite: present(env.AWS_COGNITO_COOKIE_SAMESITE)?.toLowerCase() as CognitoAuthOptions['cookieSameSite']
+    cookieSameSite: present(env.AWS_COGNITO_COOKIE_SAMESITE)?.toLowerCase() as CognitoAuthOptions['cookieSameSite'],
+    refreshFlow: boolean(env.AWS_COGNITO_REFRESH_FLOW_ENABLED),
+    refreshCookieMaxAge: number(env.AWS_COGNITO_REFRESH_COOKIE_AGE_SECONDS),
+    disabled: boolean(env.AWS_COGNITO_DISABLED)
   }
   // Drop unset optional keys so defaults apply and spreading over them stays clean.
   for (const key of Object.keys(options) as Array<keyof CognitoAuthOptions>) {

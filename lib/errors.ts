@@ -44,6 +44,10 @@ export const InvalidTokenError = createError<'FST_COGNITO_INVALID_TOKEN', 401, [
 export const UnauthenticatedError = createError<'FST_COGNITO_UNAUTHENTICATED', 401, []>(
   'FST_COGNITO_UNAUTHENTICATED', 'Authentication required', 401)
 
+/** A token without the scopes the route requires (sent with `WWW-Authenticate: Bearer error="insufficient_scope"`). */
+export const InsufficientScopeError = createError<'FST_COGNITO_INSUFFICIENT_SCOPE', 403, []>(
+  'FST_COGNITO_INSUFFICIENT_SCOPE', 'The token lacks a required scope', 403)
+
 /** Authenticated, but not in the groups the route requires. */
 export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
   'FST_COGNITO_FORBIDDEN', 'Not a member of the required groups', 403)

@@ -1,13 +1,16 @@
 import fastifyCookie from '@fastify/cookie'
-import fastifySecureSession from '@fastify/secure-session'
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { authHandlers, type AuthRequiredOptions, type CognitoIdentity } from './auth-required.js'
+import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
+import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
+import type { CognitoIdentity } from './identity.js'
+import { LoginState } from './login-state.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
+import { Refresher } from './refresh.js'
 import { registerRoutes } from './routes.js'
-import { cookieOptions, SESSION_COOKIE, SESSION_NAME, sessionKeys, type CognitoSession } from './session.js'
+import { cookieOptions, sessionCodec, type SessionCodec } from './session.js'
 import { TokenClient } from './token-client.js'
 import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
 
@@ -54,35 +57,23 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   if (new Set(paths).size !== paths.length) {
     throw new InvalidOptionError('redirectUrl', 'the postlogin and postlogout paths must differ from each other and from /login and /logout')
   }
+  if (options.disabled) fastify.log.warn('fastify-cognito-auth: disabled (test mode): every protected route lets requests through as a test identity')
   const endpoints = cognitoEndpoints(options)
-  const cookie = cookieOptions(options)
   const { clientId, clientSecret, requestTimeout: timeout, dispatcher } = options
   const tokenClient = new TokenClient({ endpoints, clientId, clientSecret, timeout, dispatcher })
   const verifier = new CognitoVerifier({ issuer: options.issuer, clientId, jwksUri: endpoints.jwks, leeway: options.expirationLeeway, timeout, dispatcher })
+  const refresher = new Refresher(tokenClient, verifier, new Set([clientId]))
 
   if (!fastify.hasPlugin('@fastify/cookie')) await fastify.register(fastifyCookie)
-  let decodeSession!: (cookie: string, log: typeof fastify.log) => CognitoSession | null
-  // secure-session decodes on every request of the context it is registered in: keep it to the plugin's own routes.
-  await fastify.register(async (scope) => {
-    await scope.register(fastifySecureSession, {
-      sessionName: SESSION_NAME,
-      cookieName: SESSION_COOKIE,
-      key: sessionKeys(options.secrets),
-      cookie,
-      expiry: options.cookieMaxAge
-    })
-    decodeSession = (value, log) => scope.decodeSecureSession(value, log, SESSION_NAME) as CognitoSession | null
-    registerRoutes(scope, { options, endpoints, tokenClient, verifier, cookie })
-  })
+  let codec!: SessionCodec
+  // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
+  await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
+  const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge)
 
+  registerRoutes(fastify, { options, endpoints, tokenClient, verifier, state })
+  const { authRequired, authOptional } = authHandlers({ options, verifier, tokenClient, refresher, state })
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
-  const { authRequired, authOptional } = authHandlers({
-    verifier,
-    leeway: options.expirationLeeway,
-    cookie,
-    decodeSession: (value, log) => decodeSession(value, log)
-  })
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
 }
@@ -99,6 +90,7 @@ export default cognitoAuth
 
 export { optionsFromEnv } from './env.js'
 export * from './errors.js'
-export type { AuthRequiredOptions, CognitoIdentity } from './auth-required.js'
-export type { CognitoAuthOptions } from './options.js'
+export type { AuthRequiredOptions } from './auth-required.js'
+export type { CognitoIdentity } from './identity.js'
+export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

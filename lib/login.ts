@@ -17,15 +17,15 @@ export function newLoginTransaction (returnTo?: string): LoginTransaction {
 
 export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url')
 
-export interface AuthorizeParams {
+export interface AuthorizeRequest {
   authorizeEndpoint: string
   clientId: string
   redirectUri: string
   scopes?: string[]
 }
 
-/** The Hosted UI authorize URL for a transaction: code flow, state, nonce and PKCE S256. */
-export function authorizeUrl ({ authorizeEndpoint, clientId, redirectUri, scopes }: AuthorizeParams, tx: LoginTransaction): string {
+/** The Hosted UI authorize URL for a transaction: code flow, state, nonce and PKCE S256, plus optional Cognito parameters. */
+export function authorizeUrl ({ authorizeEndpoint, clientId, redirectUri, scopes }: AuthorizeRequest, tx: LoginTransaction, extra: Record<string, string | undefined> = {}): string {
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
@@ -36,5 +36,6 @@ export function authorizeUrl ({ authorizeEndpoint, clientId, redirectUri, scopes
     code_challenge_method: 'S256'
   })
   if (scopes !== undefined && scopes.length > 0) params.set('scope', scopes.join(' '))
+  for (const [name, value] of Object.entries(extra)) if (value !== undefined) params.set(name, value)
   return `${authorizeEndpoint}?${params}`
 }

@@ -41,7 +41,33 @@ export interface CognitoAuthOptions {
   requestTimeout?: number
   /** undici Dispatcher for every outbound call, the JWKS fetch included (proxies, tests). */
   dispatcher?: Dispatcher
+  /** Keep the refresh token (encrypted) and renew expired access tokens with it. Default false. Env: `AWS_COGNITO_REFRESH_FLOW_ENABLED`. */
+  refreshFlow?: boolean
+  /** Seconds the encrypted refresh-token cookie lives. Default 86400. Env: `AWS_COGNITO_REFRESH_COOKIE_AGE_SECONDS`. */
+  refreshCookieMaxAge?: number
+  /** Accept `Authorization: Bearer <access token>` on protected routes. Default true. */
+  bearerTokens?: boolean
+  /** More app clients whose access tokens are accepted as bearer tokens. Default none. */
+  allowedClientIds?: string[]
+  /** Hosted UI parameters sent with every login; `/login?…` may also pass them through. */
+  authorizeParams?: AuthorizeParams
+  /** Test mode: authRequired lets every request through as `disabledIdentity`. Refused when NODE_ENV is production. Default false. Env: `AWS_COGNITO_DISABLED`. */
+  disabled?: boolean
+  /** The identity test mode gives every request. Default: user `test-user` in no group. */
+  disabledIdentity?: { username?: string, sub?: string, groups?: string[], scope?: string, userInfo?: Record<string, unknown> }
 }
+
+/** Cognito's optional authorize parameters. */
+export interface AuthorizeParams {
+  identity_provider?: string
+  idp_identifier?: string
+  lang?: string
+  login_hint?: string
+  prompt?: string
+}
+
+/** The authorize parameters `/login` passes through from its query; nothing else is forwarded. */
+export const AUTHORIZE_PARAMS = ['identity_provider', 'idp_identifier', 'lang', 'login_hint', 'prompt'] as const
 
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {
@@ -64,6 +90,14 @@ export interface ResolvedOptions {
   afterLogout: string
   requestTimeout: number
   dispatcher?: Dispatcher
+  refreshFlow: boolean
+  refreshCookieMaxAge: number
+  bearerTokens: boolean
+  /** Client ids accepted in bearer tokens: `clientId` first, then `allowedClientIds`. */
+  bearerClientIds: Set<string>
+  authorizeParams: AuthorizeParams
+  disabled: boolean
+  disabledIdentity: Required<NonNullable<CognitoAuthOptions['disabledIdentity']>>
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
@@ -114,6 +148,32 @@ function hostedUiDomain (value: unknown, region: string): string {
   return absoluteUrl('domain', href).origin
 }
 
+function flag (name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(name, 'a boolean is required')
+  return value
+}
+
+function authorizeParams (value: unknown): AuthorizeParams {
+  if (value === undefined) return {}
+  if (value === null || typeof value !== 'object') fail('authorizeParams', 'an object is required')
+  for (const [key, param] of Object.entries(value)) {
+    if (!(AUTHORIZE_PARAMS as readonly string[]).includes(key)) fail('authorizeParams', `${key} is not a Cognito authorize parameter`)
+    if (typeof param !== 'string') fail('authorizeParams', `${key} must be a string`)
+  }
+  return value as AuthorizeParams
+}
+
+function disabledMode (value: unknown, identity: CognitoAuthOptions['disabledIdentity']): { disabled: boolean, disabledIdentity: ResolvedOptions['disabledIdentity'] } {
+  const disabled = flag('disabled', value, false)
+  if (disabled && process.env.NODE_ENV === 'production') fail('disabled', 'test mode is refused when NODE_ENV is production')
+  if (identity !== undefined && (identity === null || typeof identity !== 'object')) fail('disabledIdentity', 'an object is required')
+  return {
+    disabled,
+    disabledIdentity: { username: 'test-user', sub: '00000000-0000-4000-8000-000000000000', groups: [], scope: 'openid', userInfo: {}, ...identity }
+  }
+}
+
 function secrets (value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) fail('secret', 'at least one secret is required')
@@ -121,6 +181,12 @@ function secrets (value: unknown): string[] {
     if (typeof s !== 'string' || s.length < 32) fail('secret', 'each secret must be a string of at least 32 characters')
     return s
   })
+}
+
+function clientIds (value: unknown): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) fail('allowedClientIds', 'a list of client ids is required')
+  return value.map((id) => text('allowedClientIds', id, CLIENT_ID))
 }
 
 /** Validates every option once, at registration, and applies the defaults. */
@@ -144,12 +210,13 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
   if (options.dispatcher !== undefined && typeof (options.dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
     fail('dispatcher', 'an undici Dispatcher is required')
   }
+  const clientId = text('clientId', options.clientId, CLIENT_ID)
   return {
     secrets: secrets(options.secret),
     region,
     domain: hostedUiDomain(options.domain, region),
     userPoolId,
-    clientId: text('clientId', options.clientId, CLIENT_ID),
+    clientId,
     clientSecret: options.clientSecret === undefined ? undefined : text('clientSecret', options.clientSecret),
     redirectUrl,
     logoutUrl,
@@ -165,6 +232,12 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     afterLogin: localPath('afterLogin', options.afterLogin),
     afterLogout: localPath('afterLogout', options.afterLogout),
     requestTimeout: seconds('requestTimeout', options.requestTimeout, 5000, 1),
-    dispatcher: options.dispatcher
+    dispatcher: options.dispatcher,
+    refreshFlow: flag('refreshFlow', options.refreshFlow, false),
+    refreshCookieMaxAge: seconds('refreshCookieMaxAge', options.refreshCookieMaxAge, 86400, 1),
+    bearerTokens: flag('bearerTokens', options.bearerTokens, true),
+    bearerClientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]),
+    authorizeParams: authorizeParams(options.authorizeParams),
+    ...disabledMode(options.disabled, options.disabledIdentity)
   }
 }

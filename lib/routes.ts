@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { Endpoints } from './endpoints.js'
 import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
 import { authorizeUrl, newLoginTransaction } from './login.js'
-import type { ResolvedOptions } from './options.js'
+import type { LoginState } from './login-state.js'
+import { AUTHORIZE_PARAMS, type ResolvedOptions } from './options.js'
 import { safeReturnTo } from './return-to.js'
-import { ACCESS_COOKIE, replaceSession, sessionOf, userInfoFrom, type CognitoSession } from './session.js'
+import { userInfoFrom } from './session.js'
 import type { TokenClient } from './token-client.js'
 import { TokenRejected, type CognitoVerifier } from './verifier.js'
 
@@ -15,7 +15,7 @@ export interface RouteDeps {
   endpoints: Endpoints
   tokenClient: TokenClient
   verifier: CognitoVerifier
-  cookie: CookieSerializeOptions
+  state: LoginState
 }
 
 type Query = Record<string, string | string[] | undefined>
@@ -30,63 +30,77 @@ function redactedRequest (req: FastifyRequest): Record<string, unknown> {
   return { method: req.method, url: `${path}${redacted}`, host: req.host, remoteAddress: req.ip }
 }
 
-/** Ends the plugin's session and access-token cookie on this response. */
-function endSession (request: FastifyRequest, reply: FastifyReply, cookie: CookieSerializeOptions): void {
-  sessionOf(request).delete()
-  reply.clearCookie(ACCESS_COOKIE, cookie)
-  reply.header('cache-control', 'no-store')
+/** Cognito's optional authorize parameters from `/login`'s query: the allow-list only, short strings only. */
+function passedThrough (query: Query): Record<string, string | undefined> {
+  const params: Record<string, string | undefined> = {}
+  for (const name of AUTHORIZE_PARAMS) {
+    const value = query[name]
+    if (typeof value === 'string' && value.length <= 256) params[name] = value
+  }
+  return params
 }
 
 /** GET /login, the postlogin callback, GET /logout and the postlogout route. */
-export function registerRoutes (scope: FastifyInstance, deps: RouteDeps): void {
-  const { options, endpoints, tokenClient, verifier, cookie } = deps
+export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
+  const { options, endpoints, tokenClient, verifier, state } = deps
   const redirectUri = options.redirectUrl.href
   const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
   const logoutLocation = `${endpoints.logout}?${new URLSearchParams({ client_id: options.clientId, logout_uri: options.logoutUrl.href })}`
+  const ownClient = new Set([options.clientId])
 
-  scope.get('/login', async (request, reply) => {
-    const tx = newLoginTransaction(safeReturnTo((request.query as Query).returnTo))
-    sessionOf(request).set('tx', tx)
-    return reply.header('cache-control', 'no-store').redirect(authorizeUrl(authorize, tx))
+  /** Ends the login state on this response. */
+  function end (request: FastifyRequest, reply: FastifyReply): void {
+    state.clear(request, reply)
+    reply.header('cache-control', 'no-store')
+  }
+
+  app.get('/login', async (request, reply) => {
+    const query = request.query as Query
+    const tx = newLoginTransaction(safeReturnTo(query.returnTo))
+    state.saveTransaction(request, reply, tx)
+    const location = authorizeUrl(authorize, tx, { ...options.authorizeParams, ...passedThrough(query) })
+    return reply.header('cache-control', 'no-store').redirect(location)
   })
 
-  scope.get(options.redirectUrl.pathname, { logSerializers: { req: redactedRequest } }, async (request, reply) => {
-    const tx = sessionOf(request).get('tx')
+  app.get(options.redirectUrl.pathname, { logSerializers: { req: redactedRequest } }, async (request, reply) => {
+    const tx = state.session(request)?.tx
     // The transaction is single-use and any earlier login is replaced: clear both before looking at the callback.
-    endSession(request, reply, cookie)
-    const { state, code, error } = request.query as Query
-    if (typeof state !== 'string' || state === '') throw new InvalidStateError('state is missing')
+    end(request, reply)
+    const { state: returned, code, error } = request.query as Query
+    if (typeof returned !== 'string' || returned === '') throw new InvalidStateError('state is missing')
     if (tx === undefined) throw new InvalidStateError('no login is in progress in this browser')
-    if (!sameString(state, tx.state)) throw new InvalidStateError('state does not match')
+    if (!sameString(returned, tx.state)) throw new InvalidStateError('state does not match')
     if (error !== undefined) throw new LoginDeniedError(String(error).replace(/[^\w.-]/g, '').slice(0, 64))
     if (typeof code !== 'string' || code === '') throw new MissingCodeError()
 
     const tokens = await tokenClient.exchangeCode(code, tx.verifier, redirectUri)
-    let login
-    try {
-      const access = await verifier.verifyAccessToken(tokens.access_token)
-      const id = tokens.id_token === undefined ? undefined : await verifier.verifyIdToken(tokens.id_token, tx.nonce, tokens.access_token)
-      if (id !== undefined && id.sub !== access.sub) throw new TokenRejected('ID and access tokens name different users')
-      login = { sub: access.sub, originJti: access.origin_jti, userInfo: id === undefined ? {} : userInfoFrom(id) }
-    } catch (err) {
-      if (err instanceof TokenRejected) throw new InvalidTokenError(err.message)
-      throw err
-    }
-    const session = scope.createSecureSession({}) as CognitoSession
-    session.set('login', login)
-    replaceSession(request, session)
-    reply.setCookie(ACCESS_COOKIE, tokens.access_token, cookie)
-    request.log.info({ sub: login.sub }, 'fastify-cognito-auth: login')
+    const verified = await verifier.verifyTokenSet(tokens, tx.nonce, ownClient).catch((err: unknown) => {
+      throw err instanceof TokenRejected ? new InvalidTokenError(err.message) : err
+    })
+    const { claims, id } = verified
+    state.save(request, reply, {
+      accessToken: tokens.access_token,
+      refreshToken: options.refreshFlow ? tokens.refresh_token : undefined,
+      login: { sub: claims.sub, originJti: claims.origin_jti, userInfo: id === undefined ? {} : userInfoFrom(id) }
+    })
+    request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
     return reply.redirect(tx.returnTo ?? options.afterLogin)
   })
 
-  scope.get('/logout', async (request, reply) => {
-    endSession(request, reply, cookie)
+  app.get('/logout', async (request, reply) => {
+    const refreshToken = state.refreshToken(request)
+    end(request, reply)
+    if (refreshToken !== undefined) {
+      // A failed revoke must not keep the user logged in: log it and go on.
+      await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {
+        request.log.warn({ code: err.code }, 'fastify-cognito-auth: refresh token revoke failed')
+      })
+    }
     return reply.redirect(logoutLocation)
   })
 
-  scope.get(options.logoutUrl.pathname, async (request, reply) => {
-    endSession(request, reply, cookie)
+  app.get(options.logoutUrl.pathname, async (request, reply) => {
+    end(request, reply)
     return reply.redirect(options.afterLogout)
   })
 }

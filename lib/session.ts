@@ -1,15 +1,17 @@
 import { hkdfSync } from 'node:crypto'
 import type { CookieSerializeOptions } from '@fastify/cookie'
-import type secureSession from '@fastify/secure-session'
-import type { FastifyRequest } from 'fastify'
+import fastifySecureSession from '@fastify/secure-session'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { LoginTransaction } from './login.js'
 import type { ResolvedOptions } from './options.js'
 
-/** Request property and cookie of the plugin's own encrypted session (kept apart from any session the app has). */
-export const SESSION_NAME = 'cognitoSession'
+/** The plugin's cookies: its encrypted session, the access token, and the encrypted refresh token. */
 export const SESSION_COOKIE = 'cognito-session'
-/** The access token's own HttpOnly cookie. */
 export const ACCESS_COOKIE = 'cognito-access-token'
+export const REFRESH_COOKIE = 'cognito-refresh-token'
+/** secure-session names: one per lifetime, since it checks the age of what it decrypts. */
+const SESSION_NAME = 'cognitoSession'
+const REFRESH_NAME = 'cognitoRefresh'
 
 /** ID-token claims that describe the token, not the user: left out of `userInfo`. */
 const TOKEN_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'auth_time', 'jti', 'origin_jti', 'event_id', 'at_hash', 'nonce', 'token_use', 'cognito:groups'])
@@ -21,26 +23,16 @@ export interface LoginRecord {
   userInfo: Record<string, unknown>
 }
 
-export interface CognitoSessionData {
+export interface SessionData {
   tx?: LoginTransaction
   login?: LoginRecord
-}
-
-export type CognitoSession = secureSession.Session<CognitoSessionData>
-
-/** The plugin's session on a request where secure-session decoded it (the plugin's own routes). */
-export const sessionOf = (request: FastifyRequest): CognitoSession =>
-  (request as unknown as Record<string, CognitoSession>)[SESSION_NAME] as CognitoSession
-
-export function replaceSession (request: FastifyRequest, session: CognitoSession): void {
-  (request as unknown as Record<string, CognitoSession>)[SESSION_NAME] = session
 }
 
 /**
  * One secretbox key per secret. HKDF is enough because secrets are required to be long; it also keeps
  * registration fast, where secure-session's own `secret` option runs Argon2 at 256 MiB on every start.
  */
-export function sessionKeys (secrets: string[]): Buffer[] {
+function sessionKeys (secrets: string[]): Buffer[] {
   return secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'fastify-cognito-auth', 'session key', 32)))
 }
 
@@ -57,4 +49,41 @@ export function cookieOptions (options: ResolvedOptions): CookieSerializeOptions
 
 export function userInfoFrom (idClaims: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(idClaims).filter(([claim]) => !TOKEN_CLAIMS.has(claim)))
+}
+
+// secure-session writes `base64;base64`; cookies carry it URL-safe (Buffer reads either alphabet back).
+const toCookie = (sealed: string): string => sealed.replace(/[+/=;]/g, (c) => ({ '+': '-', '/': '_', '=': '', ';': '.' })[c] as string)
+const fromCookie = (value: string): string => value.replace('.', ';')
+
+/** Seals and opens the plugin's encrypted cookie values with @fastify/secure-session's secretbox. */
+export interface SessionCodec {
+  sealSession (data: SessionData): string
+  openSession (value: string, log: FastifyBaseLogger): SessionData | null
+  sealRefreshToken (token: string): string
+  openRefreshToken (value: string, log: FastifyBaseLogger): string | null
+}
+
+/**
+ * Registers secure-session in `scope` (every secret decrypts, the first encrypts) and returns the codec.
+ * `scope` should hold no routes: secure-session's own hooks decode on every request of their context, and the
+ * plugin reads its cookies itself, only where it needs them.
+ */
+export async function sessionCodec (scope: FastifyInstance, options: ResolvedOptions): Promise<SessionCodec> {
+  const key = sessionKeys(options.secrets)
+  await scope.register(fastifySecureSession, [
+    { sessionName: SESSION_NAME, cookieName: SESSION_COOKIE, key, expiry: options.cookieMaxAge },
+    { sessionName: REFRESH_NAME, cookieName: REFRESH_COOKIE, key, expiry: options.refreshCookieMaxAge }
+  ])
+  const seal = (data: object, name: string): string => toCookie(scope.encodeSecureSession(scope.createSecureSession({ ...data }), name))
+  const open = (value: string, log: FastifyBaseLogger, name: string): Record<string, unknown> | null =>
+    (scope.decodeSecureSession(fromCookie(value), log, name)?.data() as Record<string, unknown> | undefined) ?? null
+  return {
+    sealSession: (data) => seal(data, SESSION_NAME),
+    openSession: (value, log) => open(value, log, SESSION_NAME) as SessionData | null,
+    sealRefreshToken: (token) => seal({ token }, REFRESH_NAME),
+    openRefreshToken: (value, log) => {
+      const token = open(value, log, REFRESH_NAME)?.token
+      return typeof token === 'string' ? token : null
+    }
+  }
 }

@@ -19,6 +19,9 @@ export interface TokenClientOptions {
   dispatcher?: Dispatcher
 }
 
+/** The token endpoint refused a refresh token (`invalid_grant`): revoked, expired, or rotated away. */
+export class RefreshRejected extends Error {}
+
 /** undici's failures mapped to our codes; the message names the endpoint, never a token or secret. */
 function networkError (err: unknown, endpoint: string): Error {
   if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError) {
@@ -37,22 +40,28 @@ export class TokenClient {
     }
   }
 
-  /** POSTs a form with the client's authentication: Basic for confidential clients, `client_id` in the body for public ones. */
-  private async post (url: string, form: Record<string, string>): Promise<{ status: number, text: string }> {
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
-    const body = new URLSearchParams(form)
-    if (this.authorization === undefined) body.set('client_id', this.options.clientId)
-    else headers.authorization = this.authorization
+  /** One bounded request; undici's failures become coded errors naming the endpoint. */
+  private async send (url: string, options: { method: 'GET' | 'POST', headers: Record<string, string>, body?: string }): Promise<{ status: number, text: string }> {
     const { timeout, dispatcher } = this.options
     try {
-      const res = await request(url, { method: 'POST', headers, body: body.toString(), headersTimeout: timeout, bodyTimeout: timeout, dispatcher })
+      const res = await request(url, { ...options, headersTimeout: timeout, bodyTimeout: timeout, dispatcher })
       return { status: res.statusCode, text: await res.body.text() }
     } catch (err) {
       throw networkError(err, new URL(url).pathname)
     }
   }
 
-  private async tokenRequest (form: Record<string, string>): Promise<TokenResponse> {
+  /** POSTs a form with the client's authentication: Basic for confidential clients, `client_id` in the body for public ones. */
+  private async post (url: string, form: Record<string, string>): Promise<{ status: number, text: string }> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
+    const body = new URLSearchParams(form)
+    if (this.authorization === undefined) body.set('client_id', this.options.clientId)
+    else headers.authorization = this.authorization
+    return await this.send(url, { method: 'POST', headers, body: body.toString() })
+  }
+
+  /** `invalid_grant` is the grant's fault (an expired code, a revoked refresh token): the caller says what it means. */
+  private async tokenRequest (form: Record<string, string>, invalidGrant: () => Error): Promise<TokenResponse> {
     const { status, text } = await this.post(this.options.endpoints.token, form)
     let body: Partial<TokenResponse> & { error?: unknown }
     try {
@@ -60,7 +69,7 @@ export class TokenClient {
     } catch {
       throw new IdpResponseError(`token endpoint status ${status}, not JSON`)
     }
-    if (status === 400 && body.error === 'invalid_grant') throw new CodeRejectedError()
+    if (status === 400 && body.error === 'invalid_grant') throw invalidGrant()
     if (status !== 200) {
       throw new IdpResponseError(`token endpoint status ${status}${typeof body.error === 'string' ? ` ${body.error.slice(0, 40)}` : ''}`)
     }
@@ -70,6 +79,30 @@ export class TokenClient {
 
   /** Exchanges an authorization code (with its PKCE verifier) for tokens. */
   async exchangeCode (code: string, verifier: string, redirectUri: string): Promise<TokenResponse> {
-    return await this.tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier })
+    const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }
+    return await this.tokenRequest(form, () => new CodeRejectedError())
+  }
+
+  /** New access and ID tokens (and a new refresh token when the client rotates them); `RefreshRejected` when the refresh token is dead. */
+  async refresh (refreshToken: string): Promise<TokenResponse> {
+    return await this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }, () => new RefreshRejected())
+  }
+
+  /** Revokes a refresh token and the access tokens issued with it. */
+  async revoke (refreshToken: string): Promise<void> {
+    const { status } = await this.post(this.options.endpoints.revoke, { token: refreshToken })
+    if (status !== 200) throw new IdpResponseError(`revoke endpoint status ${status}`)
+  }
+
+  /** The user's attributes from `/oauth2/userInfo`, for an access token with `openid`. */
+  async userInfo (accessToken: string): Promise<Record<string, unknown>> {
+    const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/json' }
+    const { status, text } = await this.send(this.options.endpoints.userInfo, { method: 'GET', headers })
+    if (status !== 200) throw new IdpResponseError(`userInfo endpoint status ${status}`)
+    try {
+      return JSON.parse(text)
+    } catch {
+      throw new IdpResponseError('userInfo endpoint answer is not JSON')
+    }
   }
 }

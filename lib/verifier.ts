@@ -28,6 +28,7 @@ export interface IdTokenClaims extends JWTPayload {
 
 export interface VerifierOptions {
   issuer: string
+  /** The client whose ID tokens are accepted (`aud`). */
   clientId: string
   jwksUri: URL
   leeway: number
@@ -38,7 +39,14 @@ export interface VerifierOptions {
 }
 
 /** Why a token was refused; never thrown for infrastructure trouble, which is `JwksUnavailableError`. */
-export class TokenRejected extends Error {}
+export class TokenRejected extends Error {
+  constructor (reason: string, readonly expired = false) { super(reason) }
+}
+
+/** The token's `client_id` must be one of `clientIds`. */
+export function checkClient (claims: AccessTokenClaims, clientIds: ReadonlySet<string>): void {
+  if (!clientIds.has(claims.client_id)) throw new TokenRejected('client_id is not accepted')
+}
 
 class JwksFetchFailed extends Error {}
 
@@ -79,25 +87,47 @@ export class CognitoVerifier {
       if (err instanceof JwksFetchFailed || err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid) {
         throw new JwksUnavailableError()
       }
-      throw new TokenRejected(err instanceof joseErrors.JOSEError ? err.code : 'malformed token')
+      const code = err instanceof joseErrors.JOSEError ? err.code : 'malformed token'
+      throw new TokenRejected(code, code === 'ERR_JWT_EXPIRED')
     }
   }
 
-  /** An access token of this client: RS256, issuer, expiry, `token_use: access`, `client_id`. */
+  /** An access token: RS256, issuer, expiry, `token_use: access`, a `client_id` (which the caller checks with `checkClient`). */
   async verifyAccessToken (token: string): Promise<AccessTokenClaims> {
     const claims = await this.verify(token)
     if (claims.token_use !== 'access') throw new TokenRejected('token_use is not access')
-    if (claims.client_id !== this.options.clientId) throw new TokenRejected('client_id does not match')
+    if (typeof claims.client_id !== 'string') throw new TokenRejected('client_id is missing')
     return claims as AccessTokenClaims
   }
 
-  /** An ID token of this client: RS256, issuer, expiry, `token_use: id`, `aud`, the login's nonce, and `at_hash` bound to the access token. */
-  async verifyIdToken (token: string, nonce: string, accessToken: string): Promise<IdTokenClaims> {
+  /**
+   * An ID token of this client: RS256, issuer, expiry, `token_use: id`, `aud`, `at_hash` bound to the access token,
+   * and the login's nonce (`undefined` after a refresh, where Cognito sends none).
+   */
+  async verifyIdToken (token: string, nonce: string | undefined, accessToken: string): Promise<IdTokenClaims> {
     const claims = await this.verify(token)
     if (claims.token_use !== 'id') throw new TokenRejected('token_use is not id')
     if (claims.aud !== this.options.clientId) throw new TokenRejected('aud does not match')
-    if (claims.nonce !== nonce) throw new TokenRejected('nonce does not match')
+    if (nonce !== undefined && claims.nonce !== nonce) throw new TokenRejected('nonce does not match')
     if (claims.at_hash !== undefined && claims.at_hash !== atHash(accessToken)) throw new TokenRejected('at_hash does not match')
     return claims as IdTokenClaims
   }
+
+  /**
+   * The tokens of one login or refresh, checked together: the access token for one of `clientIds`, the ID token
+   * (when sent) for the same `sub`, with `nonce` and `at_hash`.
+   */
+  async verifyTokenSet (tokens: { access_token: string, id_token?: string }, nonce: string | undefined, clientIds: ReadonlySet<string>): Promise<VerifiedTokenSet> {
+    const claims = await this.verifyAccessToken(tokens.access_token)
+    checkClient(claims, clientIds)
+    if (tokens.id_token === undefined) return { claims }
+    const id = await this.verifyIdToken(tokens.id_token, nonce, tokens.access_token)
+    if (id.sub !== claims.sub) throw new TokenRejected('ID and access tokens name different users')
+    return { claims, id }
+  }
+}
+
+export interface VerifiedTokenSet {
+  claims: AccessTokenClaims
+  id?: IdTokenClaims
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import cognitoAuth, { type CognitoAuthOptions } from '../../lib/index.js'
-import { startCognitoEmulator, type CognitoEmulator, type EmulatorOptions } from '../../lib/testing/index.js'
+import { startCognitoEmulator, type CognitoEmulator, type EmulatorClient, type EmulatorOptions } from '../../lib/testing/index.js'
 import { Browser, formAction, formValue, last, type Hop } from './browser.js'
 import { PASSWORD } from './hosted-ui.js'
 
@@ -33,6 +33,10 @@ export interface AppSetup {
   emulator?: EmulatorOptions
   /** A public client (no secret). */
   publicClient?: boolean
+  /** Overrides of the app's emulator client (rotation, scopes). */
+  client?: Partial<EmulatorClient>
+  /** More emulator clients (for allowedClientIds). */
+  extraClients?: EmulatorClient[]
   /** Adds routes before the app listens. */
   routes?: (app: FastifyInstance) => void
 }
@@ -44,7 +48,10 @@ export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<T
   const clientSecret = setup.publicClient === true ? undefined : 'test-client-secret-0123456789abcdefghijklmnop'
   const idp = await startCognitoEmulator({
     ...setup.emulator,
-    clients: [{ clientId: 'testclient', clientSecret, callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }]
+    clients: [
+      { clientId: 'testclient', clientSecret, callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`], ...setup.client },
+      ...(setup.extraClients ?? [])
+    ]
   })
   t.after(() => idp.close())
   const options: CognitoAuthOptions = {

@@ -62,7 +62,17 @@ test('valid options register; every bad one fails ready() with FST_COGNITO_INVAL
     [{ afterLogin: '//evil.example' }, 'afterLogin'],
     [{ afterLogout: 'https://evil.example' }, 'afterLogout'],
     [{ requestTimeout: 0 }, 'requestTimeout'],
-    [{ dispatcher: {} }, 'dispatcher']
+    [{ dispatcher: {} }, 'dispatcher'],
+    [{ allowedClientIds: 'partner' }, 'allowedClientIds'],
+    [{ allowedClientIds: ['bad id'] }, 'allowedClientIds'],
+    [{ refreshFlow: 'yes' }, 'refreshFlow'],
+    [{ refreshCookieMaxAge: 0 }, 'refreshCookieMaxAge'],
+    [{ bearerTokens: 1 }, 'bearerTokens'],
+    [{ authorizeParams: 'lang=fr' }, 'authorizeParams'],
+    [{ authorizeParams: { redirect_uri: 'https://evil.example' } }, 'authorizeParams'],
+    [{ authorizeParams: { lang: 1 } }, 'authorizeParams'],
+    [{ disabled: 'maybe' }, 'disabled'],
+    [{ disabledIdentity: 'root' }, 'disabledIdentity']
   ]
   for (const [change, name] of cases) {
     const err = await register({ ...valid, ...change }) as Error & { code?: string }

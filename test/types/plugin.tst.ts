@@ -1,6 +1,6 @@
 import Fastify, { type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify'
 import { expect, test } from 'tstyche'
-import cognitoAuth, { ForbiddenError, optionsFromEnv, UnauthenticatedError, type CognitoAuthOptions, type CognitoIdentity } from 'fastify-cognito-auth'
+import cognitoAuth, { ForbiddenError, optionsFromEnv, UnauthenticatedError, type CognitoAuthOptions, type CognitoIdentity, type CognitoUserInfo } from 'fastify-cognito-auth'
 
 declare module 'fastify-cognito-auth' {
   interface CognitoUserInfo {
@@ -24,6 +24,8 @@ test('register takes CognitoAuthOptions, or optionsFromEnv()', () => {
   expect(app.register).type.toBeCallableWith(cognitoAuth, optionsFromEnv())
   expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, cookieSameSite: 'sometimes' })
   expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, region: undefined })
+  expect(app.register).type.toBeCallableWith(cognitoAuth, { ...options, refreshFlow: true, allowedClientIds: ['x'], authorizeParams: { lang: 'fr' } })
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, authorizeParams: { redirect_uri: 'x' } })
   expect(optionsFromEnv).type.toBeCallableWith({ AWS_REGION: 'eu-west-1' })
 })
 
@@ -31,6 +33,8 @@ test('app.authRequired returns a preHandler and checks its options', () => {
   const app = Fastify()
   expect(app.authRequired()).type.toBe<preHandlerAsyncHookHandler>()
   expect(app.authRequired).type.toBeCallableWith({ groups: ['admin'], anyGroup: true })
+  expect(app.authRequired).type.toBeCallableWith({ scopes: ['orders/read'] })
+  expect(app.authOptional()).type.toBe<preHandlerAsyncHookHandler>()
   expect(app.authRequired).type.not.toBeCallableWith({ groups: 'admin' })
   expect(app.authRequired).type.not.toBeCallableWith({ role: 'admin' })
 })
@@ -44,6 +48,7 @@ test('request.cognito needs no casts, and augmented user info is typed', () => {
   expect(request.cognito.userInfo['custom:tenant']).type.toBe<string>()
   expect(request.cognito.userInfo.email).type.toBe<string | undefined>()
   expect(request.cognito).type.toBeAssignableTo<CognitoIdentity<unknown, unknown>>()
+  expect(request.cognito.fetchUserInfo()).type.toBe<Promise<CognitoUserInfo>>()
 })
 
 test('errors are constructors with stable codes and statuses', () => {

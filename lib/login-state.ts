@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { CookieStore } from './cookies.js'
+import type { LoginTransaction } from './login.js'
+import { ACCESS_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, type LoginRecord, type SessionCodec, type SessionData } from './session.js'
+
+export interface SavedLogin {
+  accessToken: string
+  /** Kept only with `refreshFlow`; absent after a refresh that did not rotate it. */
+  refreshToken?: string
+  login: LoginRecord
+}
+
+/** Reads and writes the browser's login state: the encrypted session, the access token and the encrypted refresh token. */
+export class LoginState {
+  constructor (
+    private readonly cookies: CookieStore,
+    private readonly codec: SessionCodec,
+    private readonly refreshCookieMaxAge: number
+  ) {}
+
+  session (request: FastifyRequest): SessionData | null {
+    const value = this.cookies.read(request, SESSION_COOKIE)
+    return value === undefined ? null : this.codec.openSession(value, request.log)
+  }
+
+  accessToken (request: FastifyRequest): string | undefined {
+    return this.cookies.read(request, ACCESS_COOKIE)
+  }
+
+  refreshToken (request: FastifyRequest): string | undefined {
+    const value = this.cookies.read(request, REFRESH_COOKIE)
+    return value === undefined ? undefined : this.codec.openRefreshToken(value, request.log) ?? undefined
+  }
+
+  /** Starts a login: the session then holds only the transaction (any earlier login stays until the callback). */
+  saveTransaction (request: FastifyRequest, reply: FastifyReply, tx: LoginTransaction): void {
+    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession({ ...this.session(request), tx }))
+  }
+
+  /** Replaces the session (never amends it) and sets the tokens, after a login or a refresh. */
+  save (request: FastifyRequest, reply: FastifyReply, { accessToken, refreshToken, login }: SavedLogin): void {
+    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession({ login }))
+    this.cookies.write(request, reply, ACCESS_COOKIE, accessToken)
+    if (refreshToken !== undefined) {
+      this.cookies.write(request, reply, REFRESH_COOKIE, this.codec.sealRefreshToken(refreshToken), this.refreshCookieMaxAge)
+    }
+  }
+
+  clearAccessToken (request: FastifyRequest, reply: FastifyReply): void {
+    this.cookies.clear(request, reply, ACCESS_COOKIE)
+  }
+
+  clear (request: FastifyRequest, reply: FastifyReply): void {
+    for (const name of [SESSION_COOKIE, ACCESS_COOKIE, REFRESH_COOKIE]) this.cookies.clear(request, reply, name)
+  }
+}
