@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
 import { Identity } from './identity.js'
+import type { LoggedOutLogins } from './logged-out.js'
 import type { LoginState } from './login-state.js'
 import type { ResolvedOptions } from './options.js'
 import { RefreshRejected, type TokenClient } from './token-client.js'
@@ -20,6 +21,7 @@ export interface AuthRequiredOptions {
 
 export interface AuthDeps {
   options: ResolvedOptions
+  loggedOut: LoggedOutLogins
   verifier: CognitoVerifier
   tokenClient: TokenClient
   refresher: Refresher
@@ -49,18 +51,20 @@ export interface AuthHandlers {
 
 /** Builds `app.authRequired` (each call checks its options once) and `app.authOptional`. */
 export function authHandlers (deps: AuthDeps): AuthHandlers {
-  const { options, verifier, tokenClient, refresher, state } = deps
+  const { options, verifier, tokenClient, refresher, state, loggedOut } = deps
   const cache = new VerifiedTokenCache<AccessTokenClaims>(10_000, options.expirationLeeway)
   const ownClient = new Set([options.clientId])
 
   /** Verified claims of an access token, from the cache when this process has checked it before. */
   async function claimsOf (token: string, clientIds: ReadonlySet<string>): Promise<AccessTokenClaims> {
-    let claims = cache.get(token, Math.floor(Date.now() / 1000))
+    const now = Math.floor(Date.now() / 1000)
+    let claims = cache.get(token, now)
     if (claims === undefined) {
       claims = await verifier.verifyAccessToken(token)
       cache.set(token, claims)
     }
     checkClient(claims, clientIds)
+    if (loggedOut.size > 0 && loggedOut.has(claims, now)) throw new TokenRejected('the login was ended by logout')
     return claims
   }
 

@@ -6,6 +6,7 @@ import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
 import type { CognitoIdentity } from './identity.js'
+import { LoggedOutLogins } from './logged-out.js'
 import { LoginState } from './login-state.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
@@ -70,8 +71,9 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
   const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge)
 
-  registerRoutes(fastify, { options, endpoints, tokenClient, verifier, state })
-  const { authRequired, authOptional } = authHandlers({ options, verifier, tokenClient, refresher, state })
+  const loggedOut = new LoggedOutLogins()
+  registerRoutes(fastify, { options, endpoints, tokenClient, verifier, state, loggedOut })
+  const { authRequired, authOptional } = authHandlers({ options, verifier, tokenClient, refresher, state, loggedOut })
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Endpoints } from './endpoints.js'
 import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
 import { authorizeUrl, newLoginTransaction } from './login.js'
+import type { LoggedOutLogins } from './logged-out.js'
 import type { LoginState } from './login-state.js'
 import { AUTHORIZE_PARAMS, type ResolvedOptions } from './options.js'
 import { safeReturnTo } from './return-to.js'
@@ -12,6 +13,7 @@ import { TokenRejected, type CognitoVerifier } from './verifier.js'
 
 export interface RouteDeps {
   options: ResolvedOptions
+  loggedOut: LoggedOutLogins
   endpoints: Endpoints
   tokenClient: TokenClient
   verifier: CognitoVerifier
@@ -23,11 +25,10 @@ type Query = Record<string, string | string[] | undefined>
 const sameString = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 
-/** The request as Fastify logs it, with the callback's code and state replaced: log lines must not carry them. */
+/** The request as Fastify logs it, without the callback's query: log lines must not carry the code or state, wherever they stand. */
 function redactedRequest (req: FastifyRequest): Record<string, unknown> {
   const [path, query] = req.url.split('?', 2)
-  const redacted = query === undefined ? '' : `?${query.replace(/(^|&)(code|state)=[^&]*/g, '$1$2=[redacted]')}`
-  return { method: req.method, url: `${path}${redacted}`, host: req.host, remoteAddress: req.ip }
+  return { method: req.method, url: query === undefined ? path : `${path}?[redacted]`, host: req.host, remoteAddress: req.ip }
 }
 
 /** Cognito's optional authorize parameters from `/login`'s query: the allow-list only, short strings only. */
@@ -42,7 +43,7 @@ function passedThrough (query: Query): Record<string, string | undefined> {
 
 /** GET /login, the postlogin callback, GET /logout and the postlogout route. */
 export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
-  const { options, endpoints, tokenClient, verifier, state } = deps
+  const { options, endpoints, tokenClient, verifier, state, loggedOut } = deps
   const redirectUri = options.redirectUrl.href
   const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
   const logoutLocation = `${endpoints.logout}?${new URLSearchParams({ client_id: options.clientId, logout_uri: options.logoutUrl.href })}`
@@ -89,7 +90,12 @@ export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/logout', async (request, reply) => {
     const refreshToken = state.refreshToken(request)
+    const accessToken = state.accessToken(request)
     end(request, reply)
+    if (accessToken !== undefined) {
+      // Copies of this login's cookies die here now, not at the token's exp.
+      await verifier.verifyAccessToken(accessToken).then((claims) => loggedOut.add(claims), () => undefined)
+    }
     if (refreshToken !== undefined) {
       // A failed revoke must not keep the user logged in: log it and go on.
       await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {

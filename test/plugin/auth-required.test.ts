@@ -34,31 +34,6 @@ test('an expired access token is unauthenticated, not an error; the leeway is ho
   assert.equal((await lenient.app.inject({ url: '/claims', cookies: { 'cognito-access-token': withinLeeway } })).statusCode, 200)
 })
 
-test('a token issued in the future beyond the leeway is refused', async (t) => {
-  const { app, idp } = await startApp(t)
-  idp.setClockOffset(120)
-  const future = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
-  assert.equal((await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': future } })).statusCode, 401)
-})
-
-test('tokens of another client, ID tokens, and tokens of another pool are refused', async (t) => {
-  const { app, idp } = await startApp(t)
-  const tokens = idp.issueTokens({ username: 'alice', clientId: 'testclient' })
-  const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] as string, 'base64url').toString())
-  const forged = [
-    tokens.id_token as string,
-    idp.sign({ ...claims, client_id: 'otherclient' }),
-    idp.sign({ ...claims, iss: `${idp.domain}/us-east-1_Other` }),
-    idp.sign({ ...claims, token_use: 'id' })
-  ]
-  const other = await startApp(t)
-  forged.push(other.idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token)
-  for (const token of forged) {
-    const res = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': token } })
-    assert.equal(res.statusCode, 401)
-  }
-})
-
 test('the JWKS is fetched once for many tokens and requests', async (t) => {
   const { app, idp } = await startApp(t)
   for (const username of ['alice', 'bob', 'carol', 'alice']) {
@@ -68,56 +43,6 @@ test('the JWKS is fetched once for many tokens and requests', async (t) => {
     }
   }
   assert.equal(idp.stats.jwksRequests, 1)
-})
-
-test('key rotation: a new kid is accepted after one refetch; a flood of unknown kids fetches at most once per cooldown', async (t) => {
-  const { app, idp } = await startApp(t)
-  const cookieFor = (token: string): { 'cognito-access-token': string } => ({ 'cognito-access-token': token })
-  assert.equal((await app.inject({ url: '/claims', cookies: cookieFor(idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token) })).statusCode, 200)
-  await idp.rotateKeys()
-  // Real rotations come long after the last fetch: move the clock past the 30 s refetch cooldown.
-  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
-  t.mock.timers.tick(31_000)
-  assert.equal((await app.inject({ url: '/claims', cookies: cookieFor(idp.issueTokens({ username: 'bob', clientId: 'testclient' }).access_token) })).statusCode, 200)
-  assert.equal(idp.stats.jwksRequests, 2)
-  const claims = { sub: 'x', token_use: 'access', client_id: 'testclient', iss: idp.issuer, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 }
-  for (let i = 0; i < 20; i++) {
-    const token = idp.sign(claims, { header: { alg: 'RS256', kid: `unknown-${i}` } })
-    assert.equal((await app.inject({ url: '/claims', headers: asJson, cookies: cookieFor(token) })).statusCode, 401)
-  }
-  assert.equal(idp.stats.jwksRequests, 2)
-})
-
-test('JWKS unavailable: 503 FST_COGNITO_JWKS_UNAVAILABLE, never 500; recovery when it returns', async (t) => {
-  const { app, idp } = await startApp(t)
-  const token = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
-  idp.setJwksAvailable(false)
-  const down = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-access-token': token } })
-  assert.equal(down.statusCode, 503)
-  assert.equal(down.json().code, 'FST_COGNITO_JWKS_UNAVAILABLE')
-  idp.setJwksAvailable(true)
-  assert.equal((await app.inject({ url: '/claims', cookies: { 'cognito-access-token': token } })).statusCode, 200)
-})
-
-test('a session of one login next to the access token of another never shows the first user', async (t) => {
-  const { url, app } = await startApp(t)
-  const victim = new Browser()
-  await logIn(victim, url, 'alice')
-  const attacker = new Browser()
-  await logIn(attacker, url, 'bob')
-  const res = await app.inject({
-    url: '/claims',
-    cookies: {
-      'cognito-session': victim.cookie('127.0.0.1', 'cognito-session')?.value as string,
-      'cognito-access-token': attacker.cookie('127.0.0.1', 'cognito-access-token')?.value as string
-    }
-  })
-  assert.equal(res.statusCode, 200)
-  assert.equal(res.json().username, 'bob')
-  assert.deepEqual(res.json().userInfo, {})
-  // And a copied session cookie with no token of its own is nobody.
-  const alone = await app.inject({ url: '/claims', headers: asJson, cookies: { 'cognito-session': victim.cookie('127.0.0.1', 'cognito-session')?.value as string } })
-  assert.equal(alone.statusCode, 401)
 })
 
 test('request.cognito is null on unprotected routes; authRequired checks its options once', async (t) => {
