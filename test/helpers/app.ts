@@ -10,7 +10,7 @@ export const SECRET = 'a-session-secret-that-is-long-enough-0123456789'
 interface TestContext { after: (fn: () => Promise<void> | void) => void }
 
 /** A free loopback port: the app's callback URL must be registered with the emulator before the app listens. */
-async function freePort (): Promise<number> {
+export async function freePort (): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }

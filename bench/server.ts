@@ -1,0 +1,51 @@
+/**
+ * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth`.
+ * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool.
+ * It prints one JSON line: its port, and for `auth` a logged-in cookie header and a bearer token.
+ */
+import Fastify from 'fastify'
+import cognitoAuth from '../lib/index.js'
+import { startCognitoEmulator } from '../lib/testing/index.js'
+import { Browser, freePort, logIn } from '../test/helpers/app.js'
+
+const mode = process.argv[2] ?? 'bare'
+const app = Fastify()
+// Every variant answers 401 when auth fails, so 0 non-2xx proves every request was authenticated.
+const handler = async (): Promise<{ ok: boolean }> => ({ ok: true })
+let idp: Awaited<ReturnType<typeof startCognitoEmulator>> | undefined
+
+const port = await freePort()
+const url = `http://127.0.0.1:${port}`
+if (mode === 'bare') {
+  app.get('/ok', handler)
+} else {
+  const client = { clientId: 'benchclient', clientSecret: 'bench-client-secret-0123456789abcdef', callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }
+  idp = await startCognitoEmulator({ accessTokenTtl: 24 * 3600, clients: [client] })
+  await app.register(cognitoAuth, {
+    secret: 'benchmark-secret-of-at-least-thirty-two-characters',
+    region: idp.region,
+    domain: idp.domain,
+    issuer: idp.issuer,
+    userPoolId: idp.userPoolId,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    redirectUrl: `${url}/postlogin`,
+    logoutUrl: `${url}/postlogout`,
+    cookieMaxAge: 24 * 3600
+  })
+  app.get('/ok', { preHandler: app.authRequired() }, handler)
+}
+app.get('/__stats', async () => ({ heapUsed: process.memoryUsage().heapUsed, jwksRequests: idp?.stats.jwksRequests ?? 0 }))
+app.post('/__gc', async () => { globalThis.gc?.(); return { heapUsed: process.memoryUsage().heapUsed } })
+await app.listen({ port, host: '127.0.0.1' })
+
+let cookie = ''
+let bearer = ''
+if (idp !== undefined) {
+  // A real login through the emulator's hosted UI, as a browser would do it.
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  cookie = ['cognito-session', 'cognito-access-token'].map((n) => `${n}=${browser.cookie('127.0.0.1', n)?.value}`).join('; ')
+  bearer = idp.issueTokens({ username: 'bob' }).access_token
+}
+process.stdout.write(`${JSON.stringify({ port, cookie, bearer })}\n`)
