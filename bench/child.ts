@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs'
 /** Linux reports process CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
 const CLK_TCK = 100
 
+export interface ServerStats { heapUsed: number, jwksRequests: number, postlogin: number[] }
+
 export interface BenchServer {
   url: string
   cookie: string
@@ -11,7 +13,7 @@ export interface BenchServer {
   pid: number
   /** Server CPU time so far, in microseconds (user + system, from /proc). */
   cpuMicros: () => number
-  stats: () => Promise<{ heapUsed: number, jwksRequests: number }>
+  stats: () => Promise<ServerStats>
   gc: () => Promise<number>
   close: () => void
 }
@@ -36,7 +38,7 @@ export async function startServer (mode: 'bare' | 'auth'): Promise<BenchServer> 
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
       return (Number(fields[11]) + Number(fields[12])) * (1e6 / CLK_TCK)
     },
-    stats: async () => await (await fetch(`${url}/__stats`)).json() as { heapUsed: number, jwksRequests: number },
+    stats: async () => await (await fetch(`${url}/__stats`)).json() as ServerStats,
     gc: async () => ((await (await fetch(`${url}/__gc`, { method: 'POST' })).json()) as { heapUsed: number }).heapUsed,
     close: () => { child.kill('SIGTERM') }
   }

@@ -1,13 +1,12 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
 import { Identity } from './identity.js'
-import type { LoggedOutLogins } from './logged-out.js'
+import type { AccessTokens } from './access-tokens.js'
 import type { LoginState } from './login-state.js'
 import type { ResolvedOptions } from './options.js'
 import { RefreshRejected, type TokenClient } from './token-client.js'
 import type { Refresher } from './refresh.js'
-import { VerifiedTokenCache } from './token-cache.js'
-import { checkClient, TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
+import { TokenRejected, type AccessTokenClaims } from './verifier.js'
 
 /** Options of `app.authRequired(...)`. */
 export interface AuthRequiredOptions {
@@ -21,8 +20,7 @@ export interface AuthRequiredOptions {
 
 export interface AuthDeps {
   options: ResolvedOptions
-  loggedOut: LoggedOutLogins
-  verifier: CognitoVerifier
+  accessTokens: AccessTokens
   tokenClient: TokenClient
   refresher: Refresher
   state: LoginState
@@ -34,7 +32,12 @@ type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 const isBrowserNavigation = (request: FastifyRequest): boolean =>
   (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
 
-const BEARER = /^Bearer +([\w.~+/-]+=*) *$/i
+/** The token of `Authorization: Bearer <token>` (the scheme in any case), or undefined. */
+function bearerOf (header: string | undefined): string | undefined {
+  if (header === undefined || header.length < 8 || header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer') return undefined
+  const token = header.slice(7).trim()
+  return token === '' ? undefined : token
+}
 
 function names (option: string, value: unknown): string[] {
   if (value === undefined) return []
@@ -45,30 +48,16 @@ function names (option: string, value: unknown): string[] {
 }
 
 export interface AuthHandlers {
-  authRequired: (options?: AuthRequiredOptions) => preHandlerAsyncHookHandler
+  authRequired: (options?: AuthRequiredOptions) => preHandlerHookHandler
   authOptional: () => preHandlerAsyncHookHandler
 }
 
 /** Builds `app.authRequired` (each call checks its options once) and `app.authOptional`. */
 export function authHandlers (deps: AuthDeps): AuthHandlers {
-  const { options, verifier, tokenClient, refresher, state, loggedOut } = deps
-  const cache = new VerifiedTokenCache<AccessTokenClaims>(10_000, options.expirationLeeway)
+  const { options, accessTokens, tokenClient, refresher, state } = deps
   const ownClient = new Set([options.clientId])
 
-  /** Verified claims of an access token, from the cache when this process has checked it before. */
-  async function claimsOf (token: string, clientIds: ReadonlySet<string>): Promise<AccessTokenClaims> {
-    const now = Math.floor(Date.now() / 1000)
-    let claims = cache.get(token, now)
-    if (claims === undefined) {
-      claims = await verifier.verifyAccessToken(token)
-      cache.set(token, claims)
-    }
-    checkClient(claims, clientIds)
-    if (loggedOut.size > 0 && loggedOut.has(claims, now)) throw new TokenRejected('the login was ended by logout')
-    return claims
-  }
-
-  const identity = (claims: AccessTokenClaims, userInfo: Record<string, unknown>, token: string): Identity =>
+  const identity = (claims: AccessTokenClaims, userInfo: Record<string, unknown> | (() => Record<string, unknown>), token: string): Identity =>
     new Identity(claims, userInfo, async () => await tokenClient.userInfo(token))
 
   /** User info from the session, only when the session belongs to the same login as the token. */
@@ -98,7 +87,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   async function fromBearer (request: FastifyRequest, token: string): Promise<Outcome> {
     try {
-      return { identity: identity(await claimsOf(token, options.bearerClientIds), {}, token) }
+      return { identity: identity(await accessTokens.claims(token, options.bearerClientIds), {}, token) }
     } catch (err) {
       if (!(err instanceof TokenRejected)) throw err
       request.log.debug({ reason: err.message }, 'fastify-cognito-auth: bearer token refused')
@@ -106,16 +95,32 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     }
   }
 
+  /** The bearer token of an `Authorization: Bearer …` header, when bearer tokens are accepted. */
+  function bearerToken (request: FastifyRequest): string | undefined {
+    return options.bearerTokens ? bearerOf(request.headers.authorization) : undefined
+  }
+
+  /** The caller at once, when their token is one this process has verified: no await on the common path. */
+  function cachedIdentity (request: FastifyRequest): Identity | undefined {
+    const bearer = bearerToken(request)
+    if (bearer !== undefined) {
+      const claims = accessTokens.cached(bearer, options.bearerClientIds)
+      return claims === undefined ? undefined : identity(claims, {}, bearer)
+    }
+    const token = state.accessToken(request)
+    const claims = token === undefined ? undefined : accessTokens.cached(token, ownClient)
+    return claims === undefined ? undefined : identity(claims, () => userInfoFor(request, claims), token as string)
+  }
+
   async function authenticate (request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
-    const header = options.bearerTokens ? request.headers.authorization : undefined
-    const bearer = header === undefined ? null : BEARER.exec(header)
-    if (bearer !== null) return await fromBearer(request, bearer[1] as string)
+    const bearer = bearerToken(request)
+    if (bearer !== undefined) return await fromBearer(request, bearer)
     const token = state.accessToken(request)
     let expired = token === undefined
     if (token !== undefined) {
       try {
-        const claims = await claimsOf(token, ownClient)
-        return { identity: identity(claims, userInfoFor(request, claims), token) }
+        const claims = await accessTokens.claims(token, ownClient)
+        return { identity: identity(claims, () => userInfoFor(request, claims), token) }
       } catch (err) {
         if (!(err instanceof TokenRejected)) throw err
         request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
@@ -143,29 +148,45 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     return new Identity(claims, { sub, ...userInfo }, async () => ({ sub, ...userInfo }))
   }
 
-  function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerAsyncHookHandler {
+  function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {
     const groups = names('authRequired.groups', routeOptions.groups)
     const scopes = names('authRequired.scopes', routeOptions.scopes)
     const anyGroup = routeOptions.anyGroup ?? false
     if (typeof anyGroup !== 'boolean') throw new InvalidOptionError('authRequired.anyGroup', 'a boolean is required')
     if (options.disabled) {
-      return async function cognitoTestMode (request) { request.cognito = testIdentity() as FastifyRequest['cognito'] }
+      return function cognitoTestMode (request, _reply, done) {
+        request.cognito = testIdentity() as FastifyRequest['cognito']
+        done()
+      }
     }
     const wwwScope = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`
-    return async function cognitoAuthRequired (request, reply) {
-      const outcome = await authenticate(request, reply)
-      if (!('identity' in outcome)) return await deny(request, reply, outcome.failed)
-      const { identity: caller } = outcome
+
+    /** Scopes and groups; the error to answer with, or undefined when the caller may pass. */
+    function admit (request: FastifyRequest, reply: FastifyReply, caller: Identity): Error | undefined {
       if (scopes.length > 0) {
         const granted = (caller.claims.scope ?? '').split(' ')
         if (!scopes.every((s) => granted.includes(s))) {
           reply.header('www-authenticate', wwwScope)
-          throw new InsufficientScopeError()
+          return new InsufficientScopeError()
         }
       }
       const member = (group: string): boolean => caller.groups.includes(group)
-      if (groups.length > 0 && !(anyGroup ? groups.some(member) : groups.every(member))) throw new ForbiddenError()
+      if (groups.length > 0 && !(anyGroup ? groups.some(member) : groups.every(member))) return new ForbiddenError()
       request.cognito = caller as FastifyRequest['cognito']
+      return undefined
+    }
+
+    // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
+    return function cognitoAuthRequired (request, reply, done) {
+      const known = cachedIdentity(request)
+      if (known !== undefined) {
+        done(admit(request, reply, known))
+        return
+      }
+      authenticate(request, reply).then((outcome) => {
+        if ('identity' in outcome) done(admit(request, reply, outcome.identity))
+        else deny(request, reply, outcome.failed).catch(done)
+      }, done)
     }
   }
 

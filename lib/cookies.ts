@@ -1,14 +1,60 @@
-import type { CookieSerializeOptions } from '@fastify/cookie'
+import fastifyCookie, { type SerializeOptions } from '@fastify/cookie'
+
+const { serialize } = fastifyCookie.fastifyCookie
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /** Longest value one cookie carries; with its attributes a Set-Cookie then stays well under 4096 bytes. */
 const CHUNK = 3800
 
+type Cookies = Record<string, string | undefined>
+
+/**
+ * One cookie's value from a Cookie header, without parsing the rest: the first `name=` that starts the header or
+ * follows a `;` (so `xname=` never matches). Values are returned as sent; the plugin only writes URL-safe ones.
+ */
+export function cookieValue (header: string, name: string): string | undefined {
+  const prefix = `${name}=`
+  for (let at = header.indexOf(prefix); at !== -1; at = header.indexOf(prefix, at + 1)) {
+    let before = at - 1
+    while (before >= 0 && (header.charCodeAt(before) === 32 || header.charCodeAt(before) === 9)) before--
+    if (before === -1 || header.charCodeAt(before) === 59) {
+      const end = header.indexOf(';', at)
+      return header.slice(at + prefix.length, end === -1 ? undefined : end).trim()
+    }
+  }
+  return undefined
+}
+
+/**
+ * The request's cookies as a lookup: @fastify/cookie's where its hook ran (the plugin's routes, or apps that
+ * register it), else read straight from the header. So the plugin adds no hook to the app's other routes, and a
+ * protected route reads only the cookies it needs.
+ */
+function cookiesOf (request: FastifyRequest): Cookies | string {
+  const parsed = (request as unknown as { cookies?: Cookies | null }).cookies
+  return parsed ?? request.headers.cookie ?? ''
+}
+
+const lookup = (cookies: Cookies | string, name: string): string | undefined =>
+  typeof cookies === 'string' ? cookieValue(cookies, name) : cookies[name]
+
 /** Cookie names that carry chunks of `name`, in order, as present on the request. */
-function chunkNames (request: FastifyRequest, name: string): string[] {
+function chunkNames (cookies: Cookies | string, name: string): string[] {
   const names: string[] = []
-  for (let i = 0; request.cookies[`${name}.${i}`] !== undefined; i++) names.push(`${name}.${i}`)
+  for (let i = 0; lookup(cookies, `${name}.${i}`) !== undefined; i++) names.push(`${name}.${i}`)
   return names
+}
+
+/** Sets a cookie through @fastify/cookie where it is active on the reply, else straight into Set-Cookie. */
+function setCookie (reply: FastifyReply, name: string, value: string, options: SerializeOptions): void {
+  const withPlugin = reply as FastifyReply & { setCookie?: unknown }
+  if (typeof withPlugin.setCookie === 'function') {
+    reply.setCookie(name, value, options)
+    return
+  }
+  const previous = reply.getHeader('set-cookie')
+  const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)]
+  reply.header('set-cookie', [...list, serialize(name, value, options)])
 }
 
 /**
@@ -16,33 +62,39 @@ function chunkNames (request: FastifyRequest, name: string): string[] {
  * cookie is split over `name.0`, `name.1`, … so no Set-Cookie passes the 4 KB browsers keep.
  */
 export class CookieStore {
-  constructor (private readonly options: CookieSerializeOptions) {}
+  constructor (private readonly options: SerializeOptions) {}
 
   read (request: FastifyRequest, name: string): string | undefined {
-    const whole = request.cookies[name]
+    const cookies = cookiesOf(request)
+    const whole = lookup(cookies, name)
     if (whole !== undefined) return whole === '' ? undefined : whole
-    const chunks = chunkNames(request, name)
-    return chunks.length === 0 ? undefined : chunks.map((n) => request.cookies[n]).join('')
+    const chunks = chunkNames(cookies, name)
+    return chunks.length === 0 ? undefined : chunks.map((n) => lookup(cookies, n)).join('')
   }
 
   write (request: FastifyRequest, reply: FastifyReply, name: string, value: string, maxAge = this.options.maxAge): void {
     const options = { ...this.options, maxAge, encode: String }
     const written = new Set<string>()
     if (value.length <= CHUNK) {
-      reply.setCookie(name, value, options)
+      setCookie(reply, name, value, options)
       written.add(name)
     } else {
       for (let i = 0; i * CHUNK < value.length; i++) {
-        reply.setCookie(`${name}.${i}`, value.slice(i * CHUNK, (i + 1) * CHUNK), options)
+        setCookie(reply, `${name}.${i}`, value.slice(i * CHUNK, (i + 1) * CHUNK), options)
         written.add(`${name}.${i}`)
       }
     }
-    for (const stale of [name, ...chunkNames(request, name)]) {
-      if (!written.has(stale) && request.cookies[stale] !== undefined) reply.clearCookie(stale, this.options)
+    const cookies = cookiesOf(request)
+    for (const stale of [name, ...chunkNames(cookies, name)]) {
+      if (!written.has(stale) && lookup(cookies, stale) !== undefined) this.expire(reply, stale)
     }
   }
 
   clear (request: FastifyRequest, reply: FastifyReply, name: string): void {
-    for (const stale of [name, ...chunkNames(request, name)]) reply.clearCookie(stale, this.options)
+    for (const stale of [name, ...chunkNames(cookiesOf(request), name)]) this.expire(reply, stale)
+  }
+
+  private expire (reply: FastifyReply, name: string): void {
+    setCookie(reply, name, '', { ...this.options, maxAge: 0, expires: new Date(0) })
   }
 }

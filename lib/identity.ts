@@ -17,19 +17,35 @@ export interface CognitoIdentity<Claims = AccessTokenClaims, UserInfo = Record<s
 }
 
 type Fetch = () => Promise<Record<string, unknown>>
+type UserInfo = Record<string, unknown>
 
-/** Holds the way to fetch user info in a private field, so serialising `request.cognito` never shows a token. */
+/**
+ * The caller. User info is read from the session only when first asked for (most routes never do, and opening the
+ * session is the dearest part of a request); the way to fetch it lives in private fields, so serialising
+ * `request.cognito` never shows a token.
+ */
 export class Identity implements CognitoIdentity {
   readonly groups: string[]
   readonly username: string
   readonly sub: string
+  #userInfo: UserInfo | (() => UserInfo)
   readonly #fetch: Fetch
 
-  constructor (readonly claims: AccessTokenClaims, readonly userInfo: Record<string, unknown>, fetch: Fetch) {
+  constructor (readonly claims: AccessTokenClaims, userInfo: UserInfo | (() => UserInfo), fetch: Fetch) {
     this.groups = claims['cognito:groups'] ?? []
     this.username = claims.username ?? claims.sub
     this.sub = claims.sub
+    this.#userInfo = userInfo
     this.#fetch = fetch
+  }
+
+  get userInfo (): UserInfo {
+    if (typeof this.#userInfo === 'function') this.#userInfo = this.#userInfo()
+    return this.#userInfo
+  }
+
+  toJSON (): Omit<CognitoIdentity, 'fetchUserInfo'> {
+    return { claims: this.claims, userInfo: this.userInfo, groups: this.groups, username: this.username, sub: this.sub }
   }
 
   async fetchUserInfo (): Promise<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
-import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { AccessTokens } from './access-tokens.js'
 import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
 import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
@@ -39,7 +40,7 @@ declare module 'fastify' {
      * A preHandler that lets only authenticated callers through, optionally only members of Cognito groups.
      * @example app.get('/admin', { preHandler: app.authRequired({ groups: ['admin'] }) }, handler)
      */
-    authRequired (options?: AuthRequiredOptions): preHandlerAsyncHookHandler
+    authRequired (options?: AuthRequiredOptions): preHandlerHookHandler
     /**
      * A preHandler that fills `request.cognito` when the caller is logged in and lets everyone through.
      * @example app.get('/', { preHandler: app.authOptional() }, async (req) => req.cognito?.username ?? 'guest')
@@ -65,15 +66,19 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   const verifier = new CognitoVerifier({ issuer: options.issuer, clientId, jwksUri: endpoints.jwks, leeway: options.expirationLeeway, timeout, dispatcher })
   const refresher = new Refresher(tokenClient, verifier, new Set([clientId]))
 
-  if (!fastify.hasPlugin('@fastify/cookie')) await fastify.register(fastifyCookie)
   let codec!: SessionCodec
   // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
   await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
   const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge)
 
   const loggedOut = new LoggedOutLogins()
-  registerRoutes(fastify, { options, endpoints, tokenClient, verifier, state, loggedOut })
-  const { authRequired, authOptional } = authHandlers({ options, verifier, tokenClient, refresher, state, loggedOut })
+  // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
+  await fastify.register(async (scope) => {
+    if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
+    registerRoutes(scope, { options, endpoints, tokenClient, verifier, state, loggedOut })
+  })
+  const accessTokens = new AccessTokens(verifier, options.expirationLeeway, loggedOut)
+  const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)

@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto'
-import type { CookieSerializeOptions } from '@fastify/cookie'
+import type { SerializeOptions } from '@fastify/cookie'
 import fastifySecureSession from '@fastify/secure-session'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { LoginTransaction } from './login.js'
@@ -36,7 +36,7 @@ function sessionKeys (secrets: string[]): Buffer[] {
   return secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'fastify-cognito-auth', 'session key', 32)))
 }
 
-export function cookieOptions (options: ResolvedOptions): CookieSerializeOptions {
+export function cookieOptions (options: ResolvedOptions): SerializeOptions {
   return {
     path: '/',
     httpOnly: true,

@@ -1,25 +1,31 @@
+/** Characters of the token's end used to find its entry: the tail of the RSA signature. */
+const TAIL = 32
+
 /**
- * Verified tokens, keyed by the whole token string (never a prefix or hash two tokens could share),
- * each kept until its `exp`. Bounded: the oldest entry goes first when full.
+ * Verified tokens, each kept until its `exp`. An entry is found by the token's last characters (hashing a 1 KB
+ * string costs more than the rest of a cached request) and returned only when the whole token string is equal,
+ * so no two tokens can share an entry's claims (unlike a cache keyed by a prefix or a hash alone). Bounded: the
+ * oldest entry goes first when full; a valid token with the same tail would only replace it.
  */
 export class VerifiedTokenCache<C extends { exp: number }> {
-  private readonly entries = new Map<string, C>()
+  private readonly entries = new Map<string, { token: string, claims: C }>()
 
   constructor (private readonly maxEntries: number, private readonly leeway: number) {}
 
   get (token: string, now: number): C | undefined {
-    const claims = this.entries.get(token)
-    if (claims === undefined) return undefined
-    if (claims.exp + this.leeway <= now) {
-      this.entries.delete(token)
+    const key = token.slice(-TAIL)
+    const entry = this.entries.get(key)
+    if (entry === undefined || entry.token !== token) return undefined
+    if (entry.claims.exp + this.leeway <= now) {
+      this.entries.delete(key)
       return undefined
     }
-    return claims
+    return entry.claims
   }
 
   set (token: string, claims: C): void {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string)
-    this.entries.set(token, claims)
+    this.entries.set(token.slice(-TAIL), { token, claims })
   }
 
   get size (): number {

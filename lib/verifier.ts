@@ -1,7 +1,8 @@
-import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
-import { createHash } from 'node:crypto'
-import { fetch, type Dispatcher } from 'undici'
-import { JwksUnavailableError } from './errors.js'
+import { createHash, KeyObject, verify } from 'node:crypto'
+import type { JWTPayload } from 'jose'
+import { PoolKeys, type PoolKeysOptions } from './jwks.js'
+import { checkTimes, decodeJwt } from './jwt.js'
+import { TokenRejected } from './token-rejected.js'
 
 /** Claims of a verified Cognito access token. */
 export interface AccessTokenClaims extends JWTPayload {
@@ -26,70 +27,40 @@ export interface IdTokenClaims extends JWTPayload {
   origin_jti?: string
 }
 
-export interface VerifierOptions {
+export interface VerifierOptions extends PoolKeysOptions {
   issuer: string
   /** The client whose ID tokens are accepted (`aud`). */
   clientId: string
-  jwksUri: URL
   leeway: number
-  timeout: number
-  dispatcher?: Dispatcher
-  /** Seconds between JWKS refetches caused by unknown kids. */
-  cooldown?: number
 }
 
-/** Why a token was refused; never thrown for infrastructure trouble, which is `JwksUnavailableError`. */
-export class TokenRejected extends Error {
-  constructor (reason: string, readonly expired = false) { super(reason) }
-}
+export { TokenRejected }
 
 /** The token's `client_id` must be one of `clientIds`. */
 export function checkClient (claims: AccessTokenClaims, clientIds: ReadonlySet<string>): void {
   if (!clientIds.has(claims.client_id)) throw new TokenRejected('client_id is not accepted')
 }
 
-class JwksFetchFailed extends Error {}
-
 const atHash = (accessToken: string): string => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url')
 
-/** Verifies Cognito tokens with jose against the pool's JWKS, fetched once and refetched on unknown kids after a cooldown. */
+/** Verifies Cognito tokens: RS256 signatures with the pool's keys, then the claims every Cognito token must carry. */
 export class CognitoVerifier {
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet>
+  private readonly keys: PoolKeys
 
   constructor (private readonly options: VerifierOptions) {
-    const { dispatcher, timeout } = options
-    this.jwks = createRemoteJWKSet(options.jwksUri, {
-      cacheMaxAge: Infinity,
-      cooldownDuration: (options.cooldown ?? 30) * 1000,
-      timeoutDuration: timeout,
-      // undici's fetch so the dispatcher applies; a failed fetch is told apart from a bad token.
-      [customFetch]: async (url, init) => {
-        const res = await fetch(url, { ...init, dispatcher } as Parameters<typeof fetch>[1]).catch((err: unknown) => { throw new JwksFetchFailed(String(err)) })
-        if (res.status !== 200) throw new JwksFetchFailed(`status ${res.status}`)
-        return res as unknown as Response
-      }
-    })
+    this.keys = new PoolKeys(options)
   }
 
+  /** Signature, `iss`, `exp`/`iat`/`nbf` with the leeway, and `sub`; the callers check `token_use`. */
   private async verify (token: string): Promise<JWTPayload> {
-    try {
-      const { payload } = await jwtVerify(token, this.jwks, {
-        issuer: this.options.issuer,
-        algorithms: ['RS256'],
-        clockTolerance: this.options.leeway,
-        requiredClaims: ['iat', 'exp', 'sub', 'token_use']
-      })
-      // jose checks iat only against a max age; a token issued in the future is refused here.
-      if ((payload.iat as number) > Math.floor(Date.now() / 1000) + this.options.leeway) throw new TokenRejected('iat is in the future')
-      return payload
-    } catch (err) {
-      if (err instanceof TokenRejected) throw err
-      if (err instanceof JwksFetchFailed || err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid) {
-        throw new JwksUnavailableError()
-      }
-      const code = err instanceof joseErrors.JOSEError ? err.code : 'malformed token'
-      throw new TokenRejected(code, code === 'ERR_JWT_EXPIRED')
-    }
+    const { header, payload, signingInput, signature } = decodeJwt(token)
+    const known = this.keys.keyFor(header)
+    const key = known instanceof KeyObject ? known : await known
+    if (!verify('RSA-SHA256', signingInput, key, signature)) throw new TokenRejected('ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
+    if (payload.iss !== this.options.issuer) throw new TokenRejected('ERR_JWT_CLAIM_VALIDATION_FAILED: iss')
+    checkTimes(payload, Math.floor(Date.now() / 1000), this.options.leeway)
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('ERR_JWT_CLAIM_VALIDATION_FAILED: sub')
+    return payload as JWTPayload
   }
 
   /** An access token: RS256, issuer, expiry, `token_use: access`, a `client_id` (which the caller checks with `checkClient`). */

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net'
+import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
 import cognitoAuth, { type CognitoAuthOptions } from '../../lib/index.js'
 import { startCognitoEmulator, type CognitoEmulator, type EmulatorClient, type EmulatorOptions } from '../../lib/testing/index.js'
@@ -39,6 +40,8 @@ export interface AppSetup {
   extraClients?: EmulatorClient[]
   /** Adds routes before the app listens. */
   routes?: (app: FastifyInstance) => void
+  /** The app registers @fastify/cookie itself, before the plugin. */
+  cookiePlugin?: boolean
 }
 
 /** The emulator, and a Fastify app with the plugin on a loopback port, both closed when the test ends. */
@@ -66,18 +69,20 @@ export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<T
     logoutUrl: `${url}/postlogout`,
     ...setup.options
   }
-  const { app, logs } = await buildApp(options, setup.routes)
+  const { app, logs } = await buildApp(options, setup.routes, setup.cookiePlugin)
   await app.listen({ port, host: '127.0.0.1' })
   t.after(() => app.close())
   return { app, url, idp, options, logs }
 }
 
 /** A Fastify app with the plugin and the test routes, its log lines captured; not listening (use inject or listen). */
-export async function buildApp (options: CognitoAuthOptions, routes?: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance, logs: string[] }> {
+export async function buildApp (options: CognitoAuthOptions, routes?: (app: FastifyInstance) => void, cookiePlugin = false): Promise<{ app: FastifyInstance, logs: string[] }> {
   const logs: string[] = []
   const app = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => { logs.push(line) } } } })
+  if (cookiePlugin) await app.register(fastifyCookie)
   await app.register(cognitoAuth, options)
-  app.get('/', async (request) => ({ home: true, cookies: Object.keys(request.cookies) }))
+  // The plugin adds no cookie parsing to the app's own routes: this one reads the header itself.
+  app.get('/', async (request) => ({ home: true, cookies: (request.headers.cookie ?? '').split(/; */).filter(Boolean).map((c) => c.split('=')[0]) }))
   app.get('/claims', { preHandler: app.authRequired() }, async (request) => request.cognito)
   app.get('/admin', { preHandler: app.authRequired({ groups: ['admin'] }) }, async (request) => ({ admin: request.cognito.username }))
   app.get('/both', { preHandler: app.authRequired({ groups: ['admin', 'editor'] }) }, async () => ({ both: true }))

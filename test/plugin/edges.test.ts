@@ -11,7 +11,7 @@ test('the cookie store clears stale chunks when a value shrinks, and treats an e
   const request = { cookies: { 'x.0': 'a'.repeat(3800), 'x.1': 'bbb' } } as unknown as FastifyRequest
   const set: string[] = []
   const cleared: string[] = []
-  const reply = { setCookie: (name: string) => set.push(name), clearCookie: (name: string) => cleared.push(name) } as unknown as FastifyReply
+  const reply = { setCookie: (name: string, value: string) => (value === '' ? cleared : set).push(name) } as unknown as FastifyReply
   const store = new CookieStore({ path: '/' })
   assert.equal(store.read(request, 'x'), `${'a'.repeat(3800)}bbb`)
   store.write(request, reply, 'x', 'short')
@@ -88,4 +88,25 @@ test('the token client maps odd userInfo and revoke answers to FST_COGNITO_IDP_E
   await assert.rejects(client.userInfo('t'), { code: 'FST_COGNITO_IDP_ERROR', message: /not JSON/ })
   await assert.rejects(client.userInfo('t'), { code: 'FST_COGNITO_IDP_ERROR', message: /status 401/ })
   await assert.rejects(client.revoke('r'), { code: 'FST_COGNITO_IDP_ERROR', message: /status 400/ })
+})
+
+test('cookieValue finds a whole cookie name only, first occurrence, with or without spaces', async () => {
+  const { cookieValue } = await import('../../lib/cookies.js')
+  assert.equal(cookieValue('a=1; b=2', 'b'), '2')
+  assert.equal(cookieValue('a=1;b=2 ', 'b'), '2')
+  assert.equal(cookieValue('b=first; b=second', 'b'), 'first')
+  assert.equal(cookieValue('xb=1; b.0=2', 'b'), undefined)
+  assert.equal(cookieValue('xb=1; b.0=2', 'b.0'), '2')
+  assert.equal(cookieValue('a=b=c; b=3', 'b'), '3')
+  assert.equal(cookieValue('', 'b'), undefined)
+  assert.equal(cookieValue('b=', 'b'), '')
+})
+
+test('a lower-case bearer scheme is accepted; other schemes and an empty token are not', async (t) => {
+  const { app, idp } = await startApp(t)
+  const token = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
+  assert.equal((await app.inject({ url: '/claims', headers: { authorization: `bearer ${token}` } })).statusCode, 200)
+  for (const authorization of [`Bearer${token}`, `Token ${token}`, 'Bearer ', 'Bearer']) {
+    assert.equal((await app.inject({ url: '/claims', headers: { authorization, accept: 'application/json' } })).statusCode, 401, authorization.slice(0, 10))
+  }
 })

@@ -51,6 +51,24 @@ test('an expired access token is refreshed: new cookies, the request goes throug
   assert.equal(idp.stats.tokenRequests, 2)
 })
 
+test('in an app that registered @fastify/cookie itself, a refresh sets each cookie once and the app keeps request.cookies', async (t) => {
+  const { url, idp } = await startApp(t, {
+    cookiePlugin: true,
+    options: { refreshFlow: true, cookieMaxAge: 7200 },
+    routes: (app) => app.get('/mine', { preHandler: app.authRequired() }, async (request) => ({ names: Object.keys(request.cookies).sort() }))
+  })
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(3601_000)
+  const res = await browser.fetch(`${url}/mine`, { headers: { accept: 'application/json' } })
+  assert.equal(res.status, 200)
+  assert.ok((json(res).names as string[]).includes('cognito-access-token'))
+  assert.equal(res.setCookies.filter((c) => c.startsWith('cognito-access-token=')).length, 1)
+  assert.equal(res.setCookies.filter((c) => c.startsWith('cognito-session=')).length, 1)
+  assert.equal(idp.stats.tokenRequests, 2)
+})
+
 test('when the access-token cookie is gone (past its Max-Age) the refresh cookie renews the login', async (t) => {
   const { url, idp } = await startApp(t, { options: { refreshFlow: true } })
   const browser = new Browser()

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify'
+import Fastify, { type FastifyRequest, type preHandlerAsyncHookHandler, type preHandlerHookHandler } from 'fastify'
 import { expect, test } from 'tstyche'
 import cognitoAuth, { ForbiddenError, optionsFromEnv, UnauthenticatedError, type CognitoAuthOptions, type CognitoIdentity, type CognitoUserInfo } from 'fastify-cognito-auth'
 
@@ -31,7 +31,7 @@ test('register takes CognitoAuthOptions, or optionsFromEnv()', () => {
 
 test('app.authRequired returns a preHandler and checks its options', () => {
   const app = Fastify()
-  expect(app.authRequired()).type.toBe<preHandlerAsyncHookHandler>()
+  expect(app.authRequired()).type.toBe<preHandlerHookHandler>()
   expect(app.authRequired).type.toBeCallableWith({ groups: ['admin'], anyGroup: true })
   expect(app.authRequired).type.toBeCallableWith({ scopes: ['orders/read'] })
   expect(app.authOptional()).type.toBe<preHandlerAsyncHookHandler>()

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: one table of medians over at least three rounds, measured side by side in one run.
+ * Never part of `npm test`, never failing on timing. BENCH_ROUNDS, BENCH_SECONDS and BENCH_CONNECTIONS tune it.
+ */
+import autocannon from 'autocannon'
+import { Browser, logIn } from '../test/helpers/app.js'
+import { startServer, type BenchServer } from './child.js'
+import { verifyRounds } from './verify.js'
+
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3))
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] as number
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+interface Variant { name: string, server: BenchServer, headers: Record<string, string> }
+interface Run { rps: number, cpuPerRequest: number, non2xx: number, errors: number }
+
+async function load (variant: Variant, options: { duration?: number, amount?: number }): Promise<Run> {
+  const cpu = variant.server.cpuMicros()
+  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, ...options })
+  const requests = result.requests.total
+  return { rps: result.requests.average, cpuPerRequest: (variant.server.cpuMicros() - cpu) / requests, non2xx: result.non2xx, errors: result.errors }
+}
+
+const bare = await startServer('bare')
+const auth = await startServer('auth')
+const rows: string[][] = []
+try {
+  const variants: Variant[] = [
+    { name: 'bare route', server: bare, headers: {} },
+    { name: 'authRequired, session cookie', server: auth, headers: { cookie: auth.cookie } },
+    { name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } }
+  ]
+  for (const v of variants) await load(v, { duration: 2 }) // warm-up, thrown away
+  const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]))
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const v of variants) runs.get(v.name)?.push(await load(v, { duration: SECONDS }))
+  }
+  const bareRuns = runs.get('bare route') as Run[]
+  for (const v of variants) {
+    const vr = runs.get(v.name) as Run[]
+    const ratios = vr.map((run, i) => run.rps / (bareRuns[i] as Run).rps)
+    const broken = vr.some((run) => run.non2xx > 0 || run.errors > 0) ? ' (BROKEN: non-2xx or errors)' : ''
+    rows.push([`1. req/s, ${v.name}${broken}`, fmt(median(vr.map((x) => x.rps))), `${fmt(median(ratios), 3)}× bare`, `${fmt(median(vr.map((x) => x.cpuPerRequest)), 1)} µs CPU/req`])
+  }
+
+  const verify = await verifyRounds(ROUNDS)
+  const m = (key: keyof (typeof verify)[number]): number => median(verify.map((x) => x[key]))
+  rows.push(['2. RS256 verify/s, cold (distinct tokens)', `ours ${fmt(m('oursCold'))}`, `aws-jwt-verify ${fmt(m('awsCold'))}`, `${fmt(median(verify.map((x) => x.oursCold / x.awsCold)), 2)}×`])
+  rows.push(['2. RS256 verify/s, warm (one token)', `ours ${fmt(m('oursWarm'))}`, `aws-jwt-verify ${fmt(m('awsWarm'))}`, `${fmt(median(verify.map((x) => x.oursWarm / x.awsWarm)), 2)}×`])
+
+  const session = variants[1] as Variant
+  const fresh = await startServer('auth')
+  try {
+    const heapBefore = await fresh.gc()
+    const sessionFresh = { ...session, server: fresh, headers: { cookie: fresh.cookie } }
+    const hundredK = await load(sessionFresh, { amount: 100_000 })
+    const { jwksRequests } = await fresh.stats()
+    rows.push(['3. JWKS fetches over 100,000 protected requests', fmt(jwksRequests), hundredK.non2xx === 0 ? 'all 2xx' : `${hundredK.non2xx} non-2xx`, ''])
+    const million = await load(sessionFresh, { amount: 1_000_000 })
+    const heapAfter = await fresh.gc()
+    rows.push(['4. heap after gc, before / after 1,100,000 requests', `${fmt(heapBefore / 1048576, 1)} MiB`, `${fmt(heapAfter / 1048576, 1)} MiB`, `${fmt(((heapAfter - heapBefore) / heapBefore) * 100, 1)}%${million.non2xx > 0 ? ' (BROKEN)' : ''}`])
+
+    for (let i = 0; i < 200; i++) await logIn(new Browser(), fresh.url, i % 2 === 0 ? 'alice' : 'carol')
+    const { postlogin } = await fresh.stats()
+    rows.push(['5. postlogin server time (200 logins)', `p50 ${fmt(percentile(postlogin, 0.5), 2)} ms`, `p99 ${fmt(percentile(postlogin, 0.99), 2)} ms`, ''])
+  } finally {
+    fresh.close()
+  }
+} finally {
+  bare.close()
+  auth.close()
+}
+
+const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => (row[c] ?? '').length)))
+console.log(`fastify-cognito-auth benchmark: Node ${process.version}, ${ROUNDS} rounds, autocannon ${CONNECTIONS} connections × ${SECONDS} s, medians`)
+for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c] as number)).join('  │  '))
