@@ -22,13 +22,8 @@ if (mode === 'bare') {
   const client = { clientId: 'benchclient', clientSecret: 'bench-client-secret-0123456789abcdef', callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }
   idp = await startCognitoEmulator({ accessTokenTtl: 24 * 3600, clients: [client] })
   await app.register(cognitoAuth, {
+    ...idp.pluginOptions(),
     secret: 'benchmark-secret-of-at-least-thirty-two-characters',
-    region: idp.region,
-    domain: idp.domain,
-    issuer: idp.issuer,
-    userPoolId: idp.userPoolId,
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
     redirectUrl: `${url}/postlogin`,
     logoutUrl: `${url}/postlogout`,
     cookieMaxAge: 24 * 3600

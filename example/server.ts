@@ -11,17 +11,11 @@ if (existsSync('.env')) process.loadEnvFile('.env')
 
 async function emulatedPool (): Promise<{ options: CognitoAuthOptions, idp: CognitoEmulator }> {
   const idp = await startCognitoEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) })
-  const client = idp.clients[0] as CognitoEmulator['clients'][number]
   return {
     idp,
     options: {
+      ...idp.pluginOptions(),
       secret: process.env.SECRET_KEY ?? randomBytes(32).toString('base64url'),
-      region: idp.region,
-      domain: idp.domain,
-      issuer: idp.issuer,
-      userPoolId: idp.userPoolId,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
       redirectUrl: `http://localhost:${PORT}/postlogin`,
       logoutUrl: `http://localhost:${PORT}/postlogout`
     }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
-import { Identity } from './identity.js'
+import { Identity, type UserInfoSource } from './identity.js'
 import type { AccessTokens } from './access-tokens.js'
 import type { LoginState } from './login-state.js'
 import type { ResolvedOptions } from './options.js'
@@ -57,14 +57,16 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   const { options, accessTokens, tokenClient, refresher, state } = deps
   const ownClient = new Set([options.clientId])
 
-  const identity = (claims: AccessTokenClaims, userInfo: Record<string, unknown> | (() => Record<string, unknown>), token: string): Identity =>
-    new Identity(claims, userInfo, async () => await tokenClient.userInfo(token))
-
   /** User info from the session, only when the session belongs to the same login as the token. */
   function userInfoFor (request: FastifyRequest, claims: AccessTokenClaims): Record<string, unknown> {
     const login = state.session(request)?.login
     if (login === undefined || login.sub !== claims.sub || login.originJti !== claims.origin_jti) return {}
     return login.userInfo
+  }
+
+  const userInfoSource: UserInfoSource = {
+    stored: (request, claims) => request === undefined ? {} : userInfoFor(request, claims),
+    fetch: async (accessToken) => await tokenClient.userInfo(accessToken)
   }
 
   /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
@@ -76,7 +78,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       const login = { sub: claims.sub, originJti: claims.origin_jti, userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
-      return identity(claims, login.userInfo, tokens.access_token)
+      return new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
     } catch (err) {
       if (!(err instanceof RefreshRejected || err instanceof TokenRejected)) throw err
       request.log.debug('fastify-cognito-auth: refresh refused; the login is over')
@@ -87,7 +89,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   async function fromBearer (request: FastifyRequest, token: string): Promise<Outcome> {
     try {
-      return { identity: identity(await accessTokens.claims(token, options.bearerClientIds), {}, token) }
+      return { identity: new Identity(await accessTokens.claims(token, options.bearerClientIds), userInfoSource, token) }
     } catch (err) {
       if (!(err instanceof TokenRejected)) throw err
       request.log.debug({ reason: err.message }, 'fastify-cognito-auth: bearer token refused')
@@ -105,11 +107,11 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     const bearer = bearerToken(request)
     if (bearer !== undefined) {
       const claims = accessTokens.cached(bearer, options.bearerClientIds)
-      return claims === undefined ? undefined : identity(claims, {}, bearer)
+      return claims === undefined ? undefined : new Identity(claims, userInfoSource, bearer)
     }
     const token = state.accessToken(request)
     const claims = token === undefined ? undefined : accessTokens.cached(token, ownClient)
-    return claims === undefined ? undefined : identity(claims, () => userInfoFor(request, claims), token as string)
+    return claims === undefined ? undefined : new Identity(claims, userInfoSource, token as string, request)
   }
 
   async function authenticate (request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
@@ -120,7 +122,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     if (token !== undefined) {
       try {
         const claims = await accessTokens.claims(token, ownClient)
-        return { identity: identity(claims, () => userInfoFor(request, claims), token) }
+        return { identity: new Identity(claims, userInfoSource, token, request) }
       } catch (err) {
         if (!(err instanceof TokenRejected)) throw err
         request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
@@ -145,7 +147,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     const { username, sub, groups, scope, userInfo } = options.disabledIdentity
     const now = Math.floor(Date.now() / 1000)
     const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iat: now, exp: now + 3600 }
-    return new Identity(claims, { sub, ...userInfo }, async () => ({ sub, ...userInfo }))
+    const info = { sub, ...userInfo }
+    return new Identity(claims, { stored: () => info, fetch: async () => info }, '')
   }
 
   function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import { InvalidTokenError } from './errors.js'
 import type { AccessTokenClaims } from './verifier.js'
 
@@ -16,31 +17,42 @@ export interface CognitoIdentity<Claims = AccessTokenClaims, UserInfo = Record<s
   fetchUserInfo (): Promise<UserInfo>
 }
 
-type Fetch = () => Promise<Record<string, unknown>>
 type UserInfo = Record<string, unknown>
+
+/** Where an identity's user info comes from: shared by every request, so a request allocates no closures for it. */
+export interface UserInfoSource {
+  /** The user info of the login `claims` belong to, read on first use (for `request`, or `undefined` for bearer callers). */
+  stored: (request: FastifyRequest | undefined, claims: AccessTokenClaims) => UserInfo
+  /** Cognito's current answer for the access token. */
+  fetch: (accessToken: string) => Promise<UserInfo>
+}
 
 /**
  * The caller. User info is read from the session only when first asked for (most routes never do, and opening the
- * session is the dearest part of a request); the way to fetch it lives in private fields, so serialising
+ * session is the dearest part of a request); the token and request live in private fields, so serialising
  * `request.cognito` never shows a token.
  */
 export class Identity implements CognitoIdentity {
   readonly groups: string[]
   readonly username: string
   readonly sub: string
-  #userInfo: UserInfo | (() => UserInfo)
-  readonly #fetch: Fetch
+  #userInfo: UserInfo | undefined
+  readonly #source: UserInfoSource
+  readonly #token: string
+  readonly #request: FastifyRequest | undefined
 
-  constructor (readonly claims: AccessTokenClaims, userInfo: UserInfo | (() => UserInfo), fetch: Fetch) {
+  constructor (readonly claims: AccessTokenClaims, source: UserInfoSource, token: string, request?: FastifyRequest, known?: UserInfo) {
     this.groups = claims['cognito:groups'] ?? []
     this.username = claims.username ?? claims.sub
     this.sub = claims.sub
-    this.#userInfo = userInfo
-    this.#fetch = fetch
+    this.#source = source
+    this.#token = token
+    this.#request = request
+    this.#userInfo = known
   }
 
   get userInfo (): UserInfo {
-    if (typeof this.#userInfo === 'function') this.#userInfo = this.#userInfo()
+    this.#userInfo ??= this.#source.stored(this.#request, this.claims)
     return this.#userInfo
   }
 
@@ -48,8 +60,8 @@ export class Identity implements CognitoIdentity {
     return { claims: this.claims, userInfo: this.userInfo, groups: this.groups, username: this.username, sub: this.sub }
   }
 
-  async fetchUserInfo (): Promise<Record<string, unknown>> {
-    const info = await this.#fetch()
+  async fetchUserInfo (): Promise<UserInfo> {
+    const info = await this.#source.fetch(this.#token)
     const expected = typeof this.userInfo.sub === 'string' ? this.userInfo.sub : this.sub
     if (info.sub !== expected) throw new InvalidTokenError('userInfo answered for another sub')
     return info

@@ -8,13 +8,8 @@ test('the example app: a guest home page, /claims as the seed shows it, /admin a
   t.after(() => idp.close())
   const client = idp.clients[0] as (typeof idp.clients)[number]
   const app = await buildExampleApp({
+    ...idp.pluginOptions(),
     secret: 'example-secret-of-at-least-thirty-two-chars',
-    region: idp.region,
-    domain: idp.domain,
-    issuer: idp.issuer,
-    userPoolId: idp.userPoolId,
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
     redirectUrl: 'http://localhost:5000/postlogin',
     logoutUrl: 'http://localhost:5000/postlogout'
   })

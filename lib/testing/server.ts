@@ -36,6 +36,11 @@ export interface CognitoEmulator {
   issueTokens (input: { username: string, clientId?: string, scopes?: string[], nonce?: string }): TokenSet
   /** Mint a client_credentials access token. */
   issueClientToken (input: { clientId: string, scopes: string[] }): TokenSet
+  /**
+   * The plugin options that point at this pool for one of its clients (default: the first): spread them and add
+   * `secret`, `redirectUrl` and `logoutUrl`.
+   */
+  pluginOptions (clientId?: string): { region: string, domain: string, issuer: string, userPoolId: string, clientId: string, clientSecret?: string }
   /** Sign any header and payload with the pool's access (default) or ID key: for forging odd tokens in tests. */
   sign (payload: object, options?: { header?: object, key?: 'access' | 'id' }): string
   close (): Promise<void>
@@ -115,6 +120,10 @@ export async function startCognitoEmulator (options: EmulatorOptions = {}): Prom
       if (user === undefined) throw new Error(`unknown user ${username}`)
       const client = findClient(p, clientId)
       return p.login({ user, client, scopes: scopes ?? client.scopes.filter((s) => !s.includes('/')), authTime: p.now(), nonce })
+    },
+    pluginOptions (clientId) {
+      const client = findClient(p, clientId)
+      return { region: p.config.region, domain, issuer: p.issuer, userPoolId: p.config.userPoolId, clientId: client.clientId, clientSecret: client.clientSecret }
     },
     issueClientToken: ({ clientId, scopes }) => p.mintClientToken(findClient(p, clientId), scopes),
     sign: (payload, { header, key = 'access' } = {}) => signJwt(key === 'id' ? p.idKey : p.accessKey, payload, header),

@@ -81,3 +81,11 @@ test('unknown paths and methods get Cognito-shaped JSON errors, not crashes', as
     assert.equal((await res.body.json() as { error: string }).error, 'invalid_request')
   }
 })
+
+test('pluginOptions gives the settings that point the plugin at this pool, for any of its clients', async (t) => {
+  const idp = await startCognitoEmulator({ clients: [{ clientId: 'web', clientSecret: 's'.repeat(40), callbackUrls: [], logoutUrls: [] }, { clientId: 'spa', callbackUrls: [], logoutUrls: [] }] })
+  t.after(() => idp.close())
+  assert.deepEqual(idp.pluginOptions(), { region: 'us-east-1', domain: idp.domain, issuer: idp.issuer, userPoolId: 'us-east-1_Emulat0r', clientId: 'web', clientSecret: 's'.repeat(40) })
+  assert.equal(idp.pluginOptions('spa').clientSecret, undefined)
+  assert.throws(() => idp.pluginOptions('nope'), /unknown client/)
+})

@@ -58,13 +58,8 @@ export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<T
   })
   t.after(() => idp.close())
   const options: CognitoAuthOptions = {
+    ...idp.pluginOptions('testclient'),
     secret: SECRET,
-    region: idp.region,
-    domain: idp.domain,
-    userPoolId: idp.userPoolId,
-    issuer: idp.issuer,
-    clientId: 'testclient',
-    clientSecret,
     redirectUrl: `${url}/postlogin`,
     logoutUrl: `${url}/postlogout`,
     ...setup.options
