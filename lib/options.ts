@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { InvalidOptionError } from './errors.js'
+import { absoluteUrl, fail, flag, localPath, seconds, text } from './validate.js'
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
 export interface CognitoAuthOptions {
@@ -104,54 +104,10 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/
 const CLIENT_ID = /^[\w+]{1,128}$/
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
-
-function fail (name: string, why: string): never {
-  throw new InvalidOptionError(name, why)
-}
-
-function text (name: string, value: unknown, pattern?: RegExp): string {
-  if (typeof value !== 'string' || value === '') fail(name, 'a non-empty string is required')
-  if (pattern !== undefined && !pattern.test(value)) fail(name, `${JSON.stringify(value)} is malformed`)
-  return value
-}
-
-function seconds (name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(name, `an integer of at least ${min} is required`)
-  return value
-}
-
-function absoluteUrl (name: string, value: unknown): URL {
-  let url: URL
-  try {
-    url = new URL(text(name, value))
-  } catch {
-    return fail(name, 'an absolute URL is required')
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    fail(name, 'https is required (plain http only on localhost)')
-  }
-  return url
-}
-
-/** A same-origin path: starts with one `/`, not `//` or `/\`. */
-function localPath (name: string, value: unknown): string {
-  if (value === undefined) return '/'
-  if (typeof value !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(value)) fail(name, 'a path starting with a single / is required')
-  return value
-}
-
 function hostedUiDomain (value: unknown, region: string): string {
   const domain = text('domain', value).replace(/\/+$/, '')
   const href = /^https?:\/\//.test(domain) ? domain : domain.includes('.') ? `https://${domain}` : `https://${domain}.auth.${region}.amazoncognito.com`
   return absoluteUrl('domain', href).origin
-}
-
-function flag (name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') fail(name, 'a boolean is required')
-  return value
 }
 
 function authorizeParams (value: unknown): AuthorizeParams {
@@ -168,6 +124,9 @@ function disabledMode (value: unknown, identity: CognitoAuthOptions['disabledIde
   const disabled = flag('disabled', value, false)
   if (disabled && process.env.NODE_ENV === 'production') fail('disabled', 'test mode is refused when NODE_ENV is production')
   if (identity !== undefined && (identity === null || typeof identity !== 'object')) fail('disabledIdentity', 'an object is required')
+  if (identity?.groups !== undefined && (!Array.isArray(identity.groups) || identity.groups.some((g) => typeof g !== 'string'))) {
+    fail('disabledIdentity', 'groups must be a list of names')
+  }
   return {
     disabled,
     disabledIdentity: { username: 'test-user', sub: '00000000-0000-4000-8000-000000000000', groups: [], scope: 'openid', userInfo: {}, ...identity }

@@ -72,7 +72,8 @@ test('valid options register; every bad one fails ready() with FST_COGNITO_INVAL
     [{ authorizeParams: { redirect_uri: 'https://evil.example' } }, 'authorizeParams'],
     [{ authorizeParams: { lang: 1 } }, 'authorizeParams'],
     [{ disabled: 'maybe' }, 'disabled'],
-    [{ disabledIdentity: 'root' }, 'disabledIdentity']
+    [{ disabledIdentity: 'root' }, 'disabledIdentity'],
+    [{ disabledIdentity: { groups: 'admin' } }, 'disabledIdentity']
   ]
   for (const [change, name] of cases) {
     const err = await register({ ...valid, ...change }) as Error & { code?: string }

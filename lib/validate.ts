@@ -1,0 +1,47 @@
+import { InvalidOptionError } from './errors.js'
+
+/** Checks shared by every option: each failure names the option in FST_COGNITO_INVALID_OPTION. */
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+export function fail (name: string, why: string): never {
+  throw new InvalidOptionError(name, why)
+}
+
+export function text (name: string, value: unknown, pattern?: RegExp): string {
+  if (typeof value !== 'string' || value === '') fail(name, 'a non-empty string is required')
+  if (pattern !== undefined && !pattern.test(value)) fail(name, `${JSON.stringify(value)} is malformed`)
+  return value
+}
+
+export function seconds (name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(name, `an integer of at least ${min} is required`)
+  return value
+}
+
+export function absoluteUrl (name: string, value: unknown): URL {
+  let url: URL
+  try {
+    url = new URL(text(name, value))
+  } catch {
+    return fail(name, 'an absolute URL is required')
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    fail(name, 'https is required (plain http only on localhost)')
+  }
+  return url
+}
+
+/** A same-origin path: starts with one `/`, not `//` or `/\`. */
+export function localPath (name: string, value: unknown): string {
+  if (value === undefined) return '/'
+  if (typeof value !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(value)) fail(name, 'a path starting with a single / is required')
+  return value
+}
+
+export function flag (name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(name, 'a boolean is required')
+  return value
+}
