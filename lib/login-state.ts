@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CookieStore } from './cookies.js'
 import type { LoginTransaction } from './login.js'
-import { ACCESS_COOKIE, REFRESH_COOKIE, SESSION_COOKIE, type LoginRecord, type SessionCodec, type SessionData } from './session.js'
+import { ACCESS_COOKIE, MAX_PENDING_LOGINS, REFRESH_COOKIE, SESSION_COOKIE, type LoginRecord, type SessionCodec, type SessionData } from './session.js'
 
 export interface SavedLogin {
   accessToken: string
@@ -32,14 +32,19 @@ export class LoginState {
     return value === undefined ? undefined : this.codec.openRefreshToken(value, request.log) ?? undefined
   }
 
-  /** Starts a login: the session then holds only the transaction (any earlier login stays until the callback). */
+  /** Starts a login, next to the few other tabs' logins in progress (any earlier login stays until the callback). */
   saveTransaction (request: FastifyRequest, reply: FastifyReply, tx: LoginTransaction): void {
-    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession({ ...this.session(request), tx }))
+    const session = this.session(request)
+    const pending = [tx, ...(session?.pending ?? [])].slice(0, MAX_PENDING_LOGINS)
+    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession({ ...session, pending }))
   }
 
-  /** Replaces the session (never amends it) and sets the tokens, after a login or a refresh. */
-  save (request: FastifyRequest, reply: FastifyReply, { accessToken, refreshToken, login }: SavedLogin): void {
-    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession({ login }))
+  /**
+   * Replaces the session (never amends its login) and sets the tokens, after a login or a refresh. Other tabs'
+   * logins in progress, if given, stay pending so they can complete too.
+   */
+  save (request: FastifyRequest, reply: FastifyReply, { accessToken, refreshToken, login }: SavedLogin, pending: LoginTransaction[] = []): void {
+    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession(pending.length > 0 ? { login, pending } : { login }))
     this.cookies.write(request, reply, ACCESS_COOKIE, accessToken)
     if (refreshToken !== undefined) {
       this.cookies.write(request, reply, REFRESH_COOKIE, this.codec.sealRefreshToken(refreshToken), this.refreshCookieMaxAge)

@@ -64,13 +64,14 @@ export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
   })
 
   app.get(options.redirectUrl.pathname, { logSerializers: { req: redactedRequest } }, async (request, reply) => {
-    const tx = state.session(request)?.tx
-    // The transaction is single-use and any earlier login is replaced: clear both before looking at the callback.
+    const pending = state.session(request)?.pending ?? []
+    // Transactions are single-use and any earlier login is replaced: clear all before looking at the callback.
     end(request, reply)
     const { state: returned, code, error } = request.query as Query
     if (typeof returned !== 'string' || returned === '') throw new InvalidStateError('state is missing')
-    if (tx === undefined) throw new InvalidStateError('no login is in progress in this browser')
-    if (!sameString(returned, tx.state)) throw new InvalidStateError('state does not match')
+    if (pending.length === 0) throw new InvalidStateError('no login is in progress in this browser')
+    const tx = pending.find((candidate) => sameString(returned, candidate.state))
+    if (tx === undefined) throw new InvalidStateError('state does not match')
     if (error !== undefined) throw new LoginDeniedError(String(error).replace(/[^\w.-]/g, '').slice(0, 64))
     if (typeof code !== 'string' || code === '') throw new MissingCodeError()
 
@@ -83,7 +84,7 @@ export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
       accessToken: tokens.access_token,
       refreshToken: options.refreshFlow ? tokens.refresh_token : undefined,
       login: { sub: claims.sub, originJti: claims.origin_jti, userInfo: id === undefined ? {} : userInfoFrom(id) }
-    })
+    }, pending.filter((other) => other !== tx))
     request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
     return reply.redirect(tx.returnTo ?? options.afterLogin)
   })

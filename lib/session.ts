@@ -24,9 +24,13 @@ export interface LoginRecord {
 }
 
 export interface SessionData {
-  tx?: LoginTransaction
+  /** Logins in progress, newest first: one per tab that started one (at most `MAX_PENDING_LOGINS`). */
+  pending?: LoginTransaction[]
   login?: LoginRecord
 }
+
+/** A browser may start logins in a few tabs at once; older ones beyond this are dropped. */
+export const MAX_PENDING_LOGINS = 3
 
 /**
  * One secretbox key per secret. HKDF is enough because secrets are required to be long; it also keeps

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Browser, json, last, logIn, startApp } from '../helpers/app.js'
+import { signIn } from '../helpers/hosted-ui.js'
 
 test('full login as a user in groups: Hosted UI, callback, then the protected route shows claims and user info', async (t) => {
   const { url, idp } = await startApp(t)
@@ -103,4 +104,33 @@ test('a second login through a live Hosted UI session is silent and replaces the
   assert.equal(last(hops).status, 200)
   assert.notEqual(browser.cookie('127.0.0.1', 'cognito-session')?.value, first)
   assert.equal((await browser.fetch(`${url}/claims`)).status, 200)
+})
+
+test('logins started in two tabs of one browser can each complete; a used one cannot be replayed', async (t) => {
+  const { url } = await startApp(t)
+  const browser = new Browser()
+  // Two tabs each start a login; the user signs in in the first, the second then rides the Hosted UI session.
+  const first = await browser.fetch(`${url}/login?returnTo=%2Fclaims`)
+  const second = await browser.fetch(`${url}/login?returnTo=%2Fedit`)
+  const firstCallback = await signIn(browser, first.headers.location as string)
+  const secondCallback = (await browser.fetch(second.headers.location as string)).headers.location as string
+  const done = await browser.fetch(firstCallback.headers.location as string)
+  assert.equal(done.headers.location, '/claims')
+  const alsoDone = await browser.fetch(secondCallback)
+  assert.equal(alsoDone.status, 302)
+  assert.equal(alsoDone.headers.location, '/edit')
+  assert.equal((await browser.fetch(firstCallback.headers.location as string)).status, 400)
+})
+
+test('at most three logins stay pending per browser: the oldest is dropped', async (t) => {
+  const { url } = await startApp(t)
+  const browser = new Browser()
+  const starts = []
+  for (let i = 0; i < 4; i++) starts.push(await browser.fetch(`${url}/login`))
+  const oldest = await signIn(browser, starts[0]?.headers.location as string)
+  assert.equal((await browser.fetch(oldest.headers.location as string)).status, 400)
+  const newest = (await browser.fetch(starts[3]?.headers.location as string)).headers.location as string
+  // The failed callback ended the session, pending logins included: a fresh start is needed.
+  assert.equal((await browser.fetch(newest)).status, 400)
+  assert.equal(last(await logIn(browser, url, 'alice', '/claims')).status, 200)
 })
