@@ -66,7 +66,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   const userInfoSource: UserInfoSource = {
     stored: (request, claims) => request === undefined ? {} : userInfoFor(request, claims),
-    fetch: async (accessToken) => await tokenClient.userInfo(accessToken)
+    fetch: async (accessToken) => await tokenClient.userInfo(accessToken),
+    exposeTokens: options.exposeTokens
   }
 
   /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
@@ -148,7 +149,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     const now = Math.floor(Date.now() / 1000)
     const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iat: now, exp: now + 3600 }
     const info = { sub, ...userInfo }
-    return new Identity(claims, { stored: () => info, fetch: async () => info }, '')
+    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false }, '')
   }
 
   function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {

@@ -15,6 +15,8 @@ export interface CognitoIdentity<Claims = AccessTokenClaims, UserInfo = Record<s
   readonly sub: string
   /** Asks Cognito's `/oauth2/userInfo` for the user's current attributes; rejects an answer for another `sub`. */
   fetchUserInfo (): Promise<UserInfo>
+  /** The raw access token, for calls on the user's behalf, when the app asked for it with `exposeTokens`; never in JSON. */
+  readonly accessToken: string | undefined
 }
 
 type UserInfo = Record<string, unknown>
@@ -25,6 +27,8 @@ export interface UserInfoSource {
   stored: (request: FastifyRequest | undefined, claims: AccessTokenClaims) => UserInfo
   /** Cognito's current answer for the access token. */
   fetch: (accessToken: string) => Promise<UserInfo>
+  /** Whether `accessToken` shows the raw token (option `exposeTokens`). */
+  exposeTokens: boolean
 }
 
 /**
@@ -51,12 +55,16 @@ export class Identity implements CognitoIdentity {
     this.#userInfo = known
   }
 
+  get accessToken (): string | undefined {
+    return this.#source.exposeTokens ? this.#token : undefined
+  }
+
   get userInfo (): UserInfo {
     this.#userInfo ??= this.#source.stored(this.#request, this.claims)
     return this.#userInfo
   }
 
-  toJSON (): Omit<CognitoIdentity, 'fetchUserInfo'> {
+  toJSON (): Omit<CognitoIdentity, 'fetchUserInfo' | 'accessToken'> {
     return { claims: this.claims, userInfo: this.userInfo, groups: this.groups, username: this.username, sub: this.sub }
   }
 

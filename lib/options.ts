@@ -41,6 +41,8 @@ export interface CognitoAuthOptions {
   requestTimeout?: number
   /** undici Dispatcher for every outbound call, the JWKS fetch included (proxies, tests). */
   dispatcher?: Dispatcher
+  /** Show the raw access token as `request.cognito.accessToken`, for calls on the user's behalf. Default false. */
+  exposeTokens?: boolean
   /** Keep the refresh token (encrypted) and renew expired access tokens with it. Default false. Env: `AWS_COGNITO_REFRESH_FLOW_ENABLED`. */
   refreshFlow?: boolean
   /** Seconds the encrypted refresh-token cookie lives. Default 86400. Env: `AWS_COGNITO_REFRESH_COOKIE_AGE_SECONDS`. */
@@ -90,6 +92,7 @@ export interface ResolvedOptions {
   afterLogout: string
   requestTimeout: number
   dispatcher?: Dispatcher
+  exposeTokens: boolean
   refreshFlow: boolean
   refreshCookieMaxAge: number
   bearerTokens: boolean
@@ -192,6 +195,7 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     afterLogout: localPath('afterLogout', options.afterLogout),
     requestTimeout: seconds('requestTimeout', options.requestTimeout, 5000, 1),
     dispatcher: options.dispatcher,
+    exposeTokens: flag('exposeTokens', options.exposeTokens, false),
     refreshFlow: flag('refreshFlow', options.refreshFlow, false),
     refreshCookieMaxAge: seconds('refreshCookieMaxAge', options.refreshCookieMaxAge, 86400, 1),
     bearerTokens: flag('bearerTokens', options.bearerTokens, true),

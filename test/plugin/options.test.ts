@@ -68,6 +68,7 @@ test('valid options register; every bad one fails ready() with FST_COGNITO_INVAL
     [{ refreshFlow: 'yes' }, 'refreshFlow'],
     [{ refreshCookieMaxAge: 0 }, 'refreshCookieMaxAge'],
     [{ bearerTokens: 1 }, 'bearerTokens'],
+    [{ exposeTokens: 'yes' }, 'exposeTokens'],
     [{ authorizeParams: 'lang=fr' }, 'authorizeParams'],
     [{ authorizeParams: { redirect_uri: 'https://evil.example' } }, 'authorizeParams'],
     [{ authorizeParams: { lang: 1 } }, 'authorizeParams'],

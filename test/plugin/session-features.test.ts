@@ -121,7 +121,20 @@ test('request.cognito.fetchUserInfo() asks Cognito for the current attributes', 
 
 test('fetchUserInfo rejects an answer for another sub', async () => {
   const claims = { sub: 'user-a', client_id: 'c', token_use: 'access' as const, exp: 2, iat: 1 }
-  const liar = new Identity(claims, { stored: () => ({ sub: 'user-a' }), fetch: async () => ({ sub: 'user-b' }) }, 'secret-token')
+  const liar = new Identity(claims, { stored: () => ({ sub: 'user-a' }), fetch: async () => ({ sub: 'user-b' }), exposeTokens: true }, 'secret-token')
   await assert.rejects(liar.fetchUserInfo(), { code: 'FST_COGNITO_INVALID_TOKEN' })
   assert.equal(JSON.stringify(liar).includes('secret-token'), false)
+})
+
+test('exposeTokens shows the raw access token on request.cognito, never in its JSON; off by default', async (t) => {
+  for (const exposeTokens of [true, false]) {
+    const { app, idp } = await startApp(t, {
+      options: { exposeTokens },
+      routes: (a) => a.get('/token', { preHandler: a.authRequired() }, async (request) => ({ token: request.cognito.accessToken ?? null, json: JSON.stringify(request.cognito) }))
+    })
+    const token = idp.issueTokens({ username: 'alice', clientId: 'testclient' }).access_token
+    const res = (await app.inject({ url: '/token', headers: { authorization: `Bearer ${token}` } })).json()
+    assert.equal(res.token, exposeTokens ? token : null)
+    assert.ok(!(res.json as string).includes(token))
+  }
 })

@@ -49,6 +49,7 @@ test('request.cognito needs no casts, and augmented user info is typed', () => {
   expect(request.cognito.userInfo.email).type.toBe<string | undefined>()
   expect(request.cognito).type.toBeAssignableTo<CognitoIdentity<unknown, unknown>>()
   expect(request.cognito.fetchUserInfo()).type.toBe<Promise<CognitoUserInfo>>()
+  expect(request.cognito.accessToken).type.toBe<string | undefined>()
 })
 
 test('errors are constructors with stable codes and statuses', () => {
