@@ -48,7 +48,7 @@ declare module 'fastify' {
     authOptional (): preHandlerAsyncHookHandler
   }
   interface FastifyRequest {
-    /** The caller, set by `authRequired`; `null` on routes it does not protect. */
+    /** The caller, set by `authRequired` (and by `authOptional` for a logged-in caller); `null` elsewhere. */
     cognito: CognitoIdentity<CognitoAccessClaims, CognitoUserInfo>
   }
 }
