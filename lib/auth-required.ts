@@ -26,6 +26,13 @@ export interface AuthDeps {
   state: LoginState
 }
 
+/** The token a request presents, and the clients it may belong to. */
+interface Presented {
+  token: string | undefined
+  clientIds: ReadonlySet<string>
+  bearer: boolean
+}
+
 /** Who the request is, or how it failed: no credentials, a refused cookie, or a refused bearer token. */
 type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 
@@ -88,45 +95,33 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     }
   }
 
-  async function fromBearer (request: FastifyRequest, token: string): Promise<Outcome> {
-    try {
-      return { identity: new Identity(await accessTokens.claims(token, options.bearerClientIds), userInfoSource, token) }
-    } catch (err) {
-      if (!(err instanceof TokenRejected)) throw err
-      request.log.debug({ reason: err.message }, 'fastify-cognito-auth: bearer token refused')
-      return { failed: 'bearer' }
-    }
+  /** The token the request presents: a bearer token when accepted and sent, else the access-token cookie. Read once per request. */
+  function presented (request: FastifyRequest): Presented {
+    const bearer = options.bearerTokens ? bearerOf(request.headers.authorization) : undefined
+    if (bearer !== undefined) return { token: bearer, clientIds: options.bearerClientIds, bearer: true }
+    return { token: state.accessToken(request), clientIds: ownClient, bearer: false }
   }
 
-  /** The bearer token of an `Authorization: Bearer …` header, when bearer tokens are accepted. */
-  function bearerToken (request: FastifyRequest): string | undefined {
-    return options.bearerTokens ? bearerOf(request.headers.authorization) : undefined
-  }
+  /** Bearer callers have no session, so no user info; cookie callers' is read from the session on first use. */
+  const identity = (claims: AccessTokenClaims, { token, bearer }: Presented, request: FastifyRequest): Identity =>
+    new Identity(claims, userInfoSource, token as string, bearer ? undefined : request)
 
   /** The caller at once, when their token is one this process has verified: no await on the common path. */
-  function cachedIdentity (request: FastifyRequest): Identity | undefined {
-    const bearer = bearerToken(request)
-    if (bearer !== undefined) {
-      const claims = accessTokens.cached(bearer, options.bearerClientIds)
-      return claims === undefined ? undefined : new Identity(claims, userInfoSource, bearer)
-    }
-    const token = state.accessToken(request)
-    const claims = token === undefined ? undefined : accessTokens.cached(token, ownClient)
-    return claims === undefined ? undefined : new Identity(claims, userInfoSource, token as string, request)
+  function cachedIdentity (request: FastifyRequest, credentials: Presented): Identity | undefined {
+    const claims = credentials.token === undefined ? undefined : accessTokens.cached(credentials.token, credentials.clientIds)
+    return claims === undefined ? undefined : identity(claims, credentials, request)
   }
 
-  async function authenticate (request: FastifyRequest, reply: FastifyReply): Promise<Outcome> {
-    const bearer = bearerToken(request)
-    if (bearer !== undefined) return await fromBearer(request, bearer)
-    const token = state.accessToken(request)
+  async function authenticate (request: FastifyRequest, reply: FastifyReply, credentials = presented(request)): Promise<Outcome> {
+    const { token, clientIds, bearer } = credentials
     let expired = token === undefined
     if (token !== undefined) {
       try {
-        const claims = await accessTokens.claims(token, ownClient)
-        return { identity: new Identity(claims, userInfoSource, token, request) }
+        return { identity: identity(await accessTokens.claims(token, clientIds), credentials, request) }
       } catch (err) {
         if (!(err instanceof TokenRejected)) throw err
         request.log.debug({ reason: err.message }, 'fastify-cognito-auth: access token refused')
+        if (bearer) return { failed: 'bearer' }
         expired = err.expired
       }
     }
@@ -182,12 +177,13 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
     return function cognitoAuthRequired (request, reply, done) {
-      const known = cachedIdentity(request)
+      const credentials = presented(request)
+      const known = cachedIdentity(request, credentials)
       if (known !== undefined) {
         done(admit(request, reply, known))
         return
       }
-      authenticate(request, reply).then((outcome) => {
+      authenticate(request, reply, credentials).then((outcome) => {
         if ('identity' in outcome) done(admit(request, reply, outcome.identity))
         else deny(request, reply, outcome.failed).catch(done)
       }, done)

@@ -1,7 +1,7 @@
 import fastifyCookie, { type SerializeOptions } from '@fastify/cookie'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 
 const { serialize } = fastifyCookie.fastifyCookie
-import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /** Longest value one cookie carries; with its attributes a Set-Cookie then stays well under 4096 bytes. */
 const CHUNK = 3800
@@ -45,7 +45,10 @@ function chunkNames (cookies: Cookies | string, name: string): string[] {
   return names
 }
 
-/** Sets a cookie through @fastify/cookie where it is active on the reply, else straight into Set-Cookie. */
+/**
+ * Sets a cookie through @fastify/cookie where it is active on the reply, else straight into Set-Cookie; either way
+ * the last write of a name wins, so clearing then setting a cookie in one response sends one header for it.
+ */
 function setCookie (reply: FastifyReply, name: string, value: string, options: SerializeOptions): void {
   const withPlugin = reply as FastifyReply & { setCookie?: unknown }
   if (typeof withPlugin.setCookie === 'function') {
@@ -54,7 +57,9 @@ function setCookie (reply: FastifyReply, name: string, value: string, options: S
   }
   const previous = reply.getHeader('set-cookie')
   const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)]
-  reply.header('set-cookie', [...list, serialize(name, value, options)])
+  // Fastify appends to Set-Cookie rather than replacing it: remove, then set the whole list.
+  reply.removeHeader('set-cookie')
+  reply.header('set-cookie', [...list.filter((cookie) => !cookie.startsWith(`${name}=`)), serialize(name, value, options)])
 }
 
 /**

@@ -7,7 +7,6 @@ import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
 import type { CognitoIdentity } from './identity.js'
-import { LoggedOutLogins } from './logged-out.js'
 import { LoginState } from './login-state.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
@@ -71,13 +70,12 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
   const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge)
 
-  const loggedOut = new LoggedOutLogins()
+  const accessTokens = new AccessTokens(verifier, options.expirationLeeway)
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
   await fastify.register(async (scope) => {
     if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
-    registerRoutes(scope, { options, endpoints, tokenClient, verifier, state, loggedOut })
+    registerRoutes(scope, { options, endpoints, tokenClient, verifier, state, accessTokens })
   })
-  const accessTokens = new AccessTokens(verifier, options.expirationLeeway, loggedOut)
   const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AccessTokens } from './access-tokens.js'
 import type { Endpoints } from './endpoints.js'
 import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
 import { authorizeUrl, newLoginTransaction } from './login.js'
-import type { LoggedOutLogins } from './logged-out.js'
 import type { LoginState } from './login-state.js'
 import { AUTHORIZE_PARAMS, type ResolvedOptions } from './options.js'
 import { safeReturnTo } from './return-to.js'
@@ -13,7 +13,7 @@ import { TokenRejected, type CognitoVerifier } from './verifier.js'
 
 export interface RouteDeps {
   options: ResolvedOptions
-  loggedOut: LoggedOutLogins
+  accessTokens: AccessTokens
   endpoints: Endpoints
   tokenClient: TokenClient
   verifier: CognitoVerifier
@@ -43,7 +43,7 @@ function passedThrough (query: Query): Record<string, string | undefined> {
 
 /** GET /login, the postlogin callback, GET /logout and the postlogout route. */
 export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
-  const { options, endpoints, tokenClient, verifier, state, loggedOut } = deps
+  const { options, endpoints, tokenClient, verifier, state, accessTokens } = deps
   const redirectUri = options.redirectUrl.href
   const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
   const logoutLocation = `${endpoints.logout}?${new URLSearchParams({ client_id: options.clientId, logout_uri: options.logoutUrl.href })}`
@@ -93,10 +93,8 @@ export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
     const refreshToken = state.refreshToken(request)
     const accessToken = state.accessToken(request)
     end(request, reply)
-    if (accessToken !== undefined) {
-      // Copies of this login's cookies die here now, not at the token's exp.
-      await verifier.verifyAccessToken(accessToken).then((claims) => loggedOut.add(claims), () => undefined)
-    }
+    // Copies of this login's cookies die here now, not at the token's exp.
+    if (accessToken !== undefined) await accessTokens.endLogin(accessToken)
     if (refreshToken !== undefined) {
       // A failed revoke must not keep the user logged in: log it and go on.
       await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {
