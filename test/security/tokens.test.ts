@@ -165,3 +165,30 @@ test('a token from another user pool is refused', async (t) => {
   const other = await auditedApp(t)
   assert.equal(await statusWith(app, issue(other.idp, { username: 'alice', clientId: 'testclient' }).access_token), 401)
 })
+
+test('a header with crit, or a payload that is not an object, is refused even when signed', async (t) => {
+  const app = await auditedApp(t)
+  const claims = accessClaims(app)
+  const kid = headerOf(issue(app.idp, { username: 'alice', clientId: 'testclient' }).access_token).kid
+  assert.equal(await statusWith(app, app.idp.sign(claims, { header: { alg: 'RS256', kid, crit: ['exp'], exp: 1 } })), 401)
+  assert.equal(await statusWith(app, app.idp.sign([claims] as unknown as object)), 401)
+  // The same claims under a plain header pass, so the refusals above are the header's and the payload's doing.
+  assert.equal(await statusWith(app, app.idp.sign(claims, { header: { alg: 'RS256', kid } })), 200)
+})
+
+test('a token without exp, or with a non-numeric exp, iat or nbf, is refused', async (t) => {
+  const app = await auditedApp(t)
+  const { exp: _dropped, ...noExp } = accessClaims(app)
+  assert.equal(await statusWith(app, app.idp.sign(noExp)), 401)
+  for (const claim of ['exp', 'iat', 'nbf']) {
+    assert.equal(await statusWith(app, app.idp.sign({ ...accessClaims(app), [claim]: String(now() + 60) })), 401, claim)
+  }
+})
+
+test('a signature in non-canonical base64url (an extra character Buffer would skip) is refused', async (t) => {
+  const app = await auditedApp(t)
+  const token = issue(app.idp, { username: 'alice', clientId: 'testclient' }).access_token
+  assert.equal(await statusWith(app, `${token}!`), 401)
+  assert.equal(await statusWith(app, `${token.slice(0, -10)}*${token.slice(-10)}`), 401)
+  assert.equal(await statusWith(app, token), 200)
+})
