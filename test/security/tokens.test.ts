@@ -192,3 +192,18 @@ test('a signature in non-canonical base64url (an extra character Buffer would sk
   assert.equal(await statusWith(app, `${token.slice(0, -10)}*${token.slice(-10)}`), 401)
   assert.equal(await statusWith(app, token), 200)
 })
+
+test('at login, an access token of another client, or an ID token of another user, is refused', async (t) => {
+  const app = await auditedApp(t, { extraClients: [{ clientId: 'otherclient', callbackUrls: [], logoutUrls: [] }] })
+  const verifier = verifierFor(app)
+  const own = new Set(['testclient'])
+  const other = issue(app.idp, { username: 'alice', clientId: 'otherclient' })
+  await assert.rejects(verifier.verifyTokenSet({ access_token: other.access_token }, undefined, own), /client_id/)
+  const alice = issue(app.idp, { username: 'alice', clientId: 'testclient', nonce: 'n' })
+  const bob = issue(app.idp, { username: 'bob', clientId: 'testclient', nonce: 'n' })
+  await assert.doesNotReject(verifier.verifyTokenSet(alice, 'n', own))
+  // Bob's ID token, without at_hash, next to Alice's access token: only the sub comparison can catch it.
+  const { at_hash: _dropped, ...bobId } = payloadOf(bob.id_token as string)
+  const swapped = { access_token: alice.access_token, id_token: app.idp.sign(bobId, { key: 'id' }) }
+  await assert.rejects(verifier.verifyTokenSet(swapped, 'n', own), /different users/)
+})
