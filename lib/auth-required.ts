@@ -36,6 +36,9 @@ interface Presented {
 /** Who the request is, or how it failed: no credentials, a refused cookie, or a refused bearer token. */
 type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 
+/** The verdict of a deny that answered the request itself (a redirect to the login). */
+const REPLIED = new Error('replied')
+
 const isBrowserNavigation = (request: FastifyRequest): boolean =>
   (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
 
@@ -130,10 +133,11 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     return { failed: token === undefined ? 'none' : 'cookie' }
   }
 
-  async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<FastifyReply> {
+  async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
     if (failed !== 'bearer' && isBrowserNavigation(request)) {
-      return reply.header('cache-control', 'no-store').redirect(`/login?returnTo=${encodeURIComponent(request.url)}`)
+      reply.header('cache-control', 'no-store').redirect(`/login?returnTo=${encodeURIComponent(request.url)}`)
+      return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
     throw new UnauthenticatedError()
@@ -175,18 +179,31 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       return undefined
     }
 
+    /** The verdict on an authentication outcome: an error, undefined to pass, or `REPLIED` when deny redirected. */
+    async function decide (request: FastifyRequest, reply: FastifyReply, outcome: Outcome): Promise<Error | undefined> {
+      if ('identity' in outcome) return admit(request, reply, outcome.identity)
+      await deny(request, reply, outcome.failed)
+      return REPLIED
+    }
+
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
+    // Every exception, thrown or rejected, reaches `done` exactly once: nothing is left unanswered.
     return function cognitoAuthRequired (request, reply, done) {
-      const credentials = presented(request)
-      const known = cachedIdentity(request, credentials)
-      if (known !== undefined) {
-        done(admit(request, reply, known))
-        return
+      let verdict: Error | undefined
+      try {
+        const credentials = presented(request)
+        const known = cachedIdentity(request, credentials)
+        if (known === undefined) {
+          authenticate(request, reply, credentials)
+            .then(async (outcome) => await decide(request, reply, outcome))
+            .then((result) => { if (result !== REPLIED) done(result) }, done)
+          return
+        }
+        verdict = admit(request, reply, known)
+      } catch (err) {
+        verdict = err as Error
       }
-      authenticate(request, reply, credentials).then((outcome) => {
-        if ('identity' in outcome) done(admit(request, reply, outcome.identity))
-        else deny(request, reply, outcome.failed).catch(done)
-      }, done)
+      done(verdict)
     }
   }
 
