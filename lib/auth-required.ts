@@ -85,7 +85,10 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     const refreshToken = state.refreshToken(request)
     if (refreshToken === undefined) return undefined
     try {
+      // A login ended by logout is never renewed: not its refresh cookie, nor a refresh result shared with it.
+      if (accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
       const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
+      if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
       const login = { sub: claims.sub, originJti: claims.origin_jti, userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')

@@ -51,3 +51,7 @@ export const InsufficientScopeError = createError<'FST_COGNITO_INSUFFICIENT_SCOP
 /** Authenticated, but not in the groups the route requires. */
 export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
   'FST_COGNITO_FORBIDDEN', 'Not a member of the required groups', 403)
+
+/** A value the plugin must store in a cookie is larger than its chunks can carry (tokens grown by a pre-token-generation trigger). */
+export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 500, [string, number]>(
+  'FST_COGNITO_COOKIE_TOO_LARGE', 'The value of cookie %s is over %d characters', 500)
