@@ -22,7 +22,7 @@ async function raw (idp: CognitoEmulator, head: string): Promise<string> {
 test('DNS rebinding: a Host the pool does not answer for gets 421 and nothing of the pool', async (t) => {
   const idp = await emulator(t)
   const jwks = `/${idp.userPoolId}/.well-known/jwks.json`
-  for (const host of ['rebound.example', `rebound.example:${new URL(idp.url).port}`, 'localhost.evil.example', '127.0.0.1.nip.io', 'cognito-idp.us-east-1.amazonaws.com']) {
+  for (const host of ['bad host', 'rebound.example', `rebound.example:${new URL(idp.url).port}`, 'localhost.evil.example', '127.0.0.1.nip.io', 'cognito-idp.us-east-1.amazonaws.com']) {
     const answer = await raw(idp, `GET ${jwks} HTTP/1.1\r\nHost: ${host}\r\n`)
     assert.match(answer, /^HTTP\/1\.1 421/, host)
     assert.doesNotMatch(answer, /"keys"/, host)
@@ -71,9 +71,9 @@ test('login CSRF: a token the pool served is good once, only for its own form, a
   const otherForm = `${idp.url}/login${new URL(authorizeUrl(idp, { state: 'victim' })).search}`
   assert.equal((await victim.fetch(otherForm, { form: { _csrf: theirs.csrf, ...credentials } })).status, 400)
 
-  const mine = await openForm(victim, authorizeUrl(idp))
   const otherPort = `http://127.0.0.1:${Number(new URL(idp.url).port) + 1}`
   for (const origin of [otherPort, 'null', 'http://rebound.example']) {
+    const mine = await openForm(victim, authorizeUrl(idp))
     const crossSite = await victim.fetch(mine.action, { form: { _csrf: mine.csrf, ...credentials }, headers: { origin } })
     assert.equal(crossSite.status, 400, origin)
   }
