@@ -4,6 +4,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } 
 import { request } from 'undici'
 import { startCognitoEmulator, type CognitoEmulator, type EmulatorOptions } from '../../lib/testing/index.js'
 import { authorizeUrl, Browser, codeOf, pkcePair, signIn } from '../helpers/hosted-ui.js'
+import { basic, postForm, type Answer } from './oauth.js'
 
 const CALLBACK = 'http://localhost:5000/postlogin'
 const SECRET = 'public-client-has-none-but-this-one-has-a-secret-0001'
@@ -24,17 +25,8 @@ async function emulator (t: { after: (fn: () => Promise<void>) => void }, option
   return idp
 }
 
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
-
-async function tokenRequest (idp: CognitoEmulator, form: Record<string, string>, headers: Record<string, string> = { authorization: basic('confidential', SECRET) }): Promise<{ status: number, body: Record<string, unknown>, headers: Record<string, unknown> }> {
-  const res = await request(`${idp.domain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString()
-  })
-  const text = await res.body.text()
-  return { status: res.statusCode, body: text === '' ? {} : JSON.parse(text), headers: res.headers }
-}
+const tokenRequest = async (idp: CognitoEmulator, form: Record<string, string>, headers: Record<string, string> = { authorization: basic('confidential', SECRET) }): Promise<Answer> =>
+  await postForm(idp, '/oauth2/token', form, headers)
 
 /** Signs in through the hosted UI and returns a fresh code, with the PKCE verifier that goes with it. */
 async function code (idp: CognitoEmulator, clientId = 'confidential', username = 'alice', nonce = 'n-1'): Promise<{ code: string, verifier: string }> {
