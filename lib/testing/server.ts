@@ -66,6 +66,8 @@ function route (p: Pool, method: string, pathname: string): Handler | undefined 
 }
 
 async function handle (p: Pool, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // The pool's clock, offset included, as Cognito's Date header shows its own.
+  res.setHeader('date', new Date(p.now() * 1000).toUTCString())
   try {
     const url = new URL(req.url as string, p.domain)
     const handler = route(p, req.method ?? 'GET', url.pathname)
