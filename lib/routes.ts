@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccessTokens } from './access-tokens.js'
 import type { Endpoints } from './endpoints.js'
-import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
+import { InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
+import { invalidState } from './invalid-state.js'
 import { authorizeUrl, newLoginTransaction } from './login.js'
 import type { LoginState } from './login-state.js'
 import { AUTHORIZE_PARAMS, type ResolvedOptions } from './options.js'
@@ -64,14 +65,15 @@ export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
   })
 
   app.get(options.redirectUrl.pathname, { logSerializers: { req: redactedRequest } }, async (request, reply) => {
-    const pending = state.session(request)?.pending ?? []
+    const session = state.session(request)
+    const pending = session?.pending ?? []
     // Transactions are single-use and any earlier login is replaced: clear all before looking at the callback.
     end(request, reply)
     const { state: returned, code, error } = request.query as Query
-    if (typeof returned !== 'string' || returned === '') throw new InvalidStateError('state is missing')
-    if (pending.length === 0) throw new InvalidStateError('no login is in progress in this browser')
+    if (typeof returned !== 'string' || returned === '') throw invalidState(request, 'missing', options)
+    if (pending.length === 0) throw invalidState(request, session === null ? 'no-session' : 'no-login', options)
     const tx = pending.find((candidate) => sameString(returned, candidate.state))
-    if (tx === undefined) throw new InvalidStateError('state does not match')
+    if (tx === undefined) throw invalidState(request, 'mismatch', options)
     if (error !== undefined) throw new LoginDeniedError(String(error).replace(/[^\w.-]/g, '').slice(0, 64))
     if (typeof code !== 'string' || code === '') throw new MissingCodeError()
 
