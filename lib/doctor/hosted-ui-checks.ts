@@ -2,7 +2,7 @@ import type { Endpoints } from '../endpoints.js'
 import { authorizeUrl, newLoginTransaction } from '../login.js'
 import type { ResolvedOptions } from '../options.js'
 import { probe, type Answer } from './probe.js'
-import { fail, pass, reason, skip, type CheckResult } from './result.js'
+import { fail, pass, reason, skip, warn, type CheckResult } from './result.js'
 
 /** What the Hosted UI made of a request, read from its answer. */
 export type Verdict =
@@ -61,7 +61,12 @@ function authorizeChecks (verdict: Verdict, options: ResolvedOptions): CheckResu
   const requested = options.scopes?.join(' ')
   const scopes = verdict.error === 'invalid_scope'
     ? fail('scopes', `the app client may not ask for scopes ${requested} (Cognito: invalid_scope)`, 'allow them in the app client\'s OpenID Connect scopes, or change AWS_COGNITO_SCOPES')
-    : pass('scopes', requested === undefined ? 'no scopes set: Cognito grants all of the client\'s' : `the client may ask for ${requested}`)
+    : requested === undefined
+      ? pass('scopes', 'no scopes set: Cognito grants all of the client\'s')
+      : options.scopes?.includes('openid') === true
+        ? pass('scopes', `the client may ask for ${requested}`)
+        : warn('scopes', `the client may ask for ${requested}, but without openid Cognito issues no ID token: request.cognito.userInfo stays empty`,
+          'add openid to AWS_COGNITO_SCOPES if the app shows who is logged in')
   return [answered, pass('client', `app client ${clientId} exists`), registered, scopes]
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { verdictOf } from '../../lib/doctor/hosted-ui-checks.js'
+import { formatReport } from '../../lib/doctor/index.js'
 import { APP, assertFailed, CLOSED, diagnose, oddServer, pool } from './setup.js'
 
 test('callback: a redirectUrl that is not a callback URL of the client is redirect_mismatch', async (t) => {
@@ -27,6 +28,12 @@ test('scopes: a scope the client may not ask for is invalid_scope; allowed ones 
   const allowed = await diagnose({ env: { ...env, AWS_COGNITO_SCOPES: 'openid,orders/read' } })
   assert.equal(allowed.ok, true)
   assert.equal(allowed.check('scopes').detail, 'the client may ask for openid orders/read')
+  const noOpenid = await diagnose({ env: { ...env, AWS_COGNITO_SCOPES: 'email orders/read' } })
+  assert.equal(noOpenid.ok, true)
+  assert.deepEqual(noOpenid.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status]), [['scopes', 'warn']])
+  assert.match(noOpenid.check('scopes').detail, /without openid Cognito issues no ID token/)
+  assert.match(formatReport(noOpenid), /^! scopes {4}the client may ask for email orders\/read, but without openid.*\n {12}fix: add openid to AWS_COGNITO_SCOPES/m)
+  assert.match(formatReport(noOpenid), /12 checks: 11 passed, 0 failed, 1 warnings, 0 skipped\n$/)
 })
 
 test('client: an unknown client id is refused by the Hosted UI; what depends on it is skipped', async (t) => {

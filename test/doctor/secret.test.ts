@@ -49,3 +49,10 @@ test('secret: a client without the authorization code grant, and a token endpoin
   assertFailed(lax, ['secret'])
   assert.equal(lax.check('secret').detail, 'the token endpoint did not answer as Cognito does: the token endpoint accepted a made-up code')
 })
+
+test('secret: a short secret shows none of its characters', async (t) => {
+  const { env } = await pool(t)
+  const report = await diagnose({ env: { ...env, AWS_COGNITO_USER_POOL_CLIENT_SECRET: 'tiny-secret' } })
+  assertFailed(report, ['secret'])
+  assert.equal(report.check('secret').detail, 'Cognito refused the client secret … for app client doctorclient (invalid_client)')
+})
