@@ -20,7 +20,8 @@ export function optionsCheck (options: CognitoAuthOptions): { result: CheckResul
   } catch (err) {
     const option = /^Invalid option (\w+):/.exec((err as Error).message)?.[1] ?? 'options'
     const env = envNameOf(option)
-    return { result: fail('options', reason(err), env === undefined ? `correct ${option} where the app registers the plugin` : `correct ${env} (option ${option})`) }
+    const verb = (options as unknown as Record<string, unknown>)[option] === undefined ? 'set' : 'correct'
+    return { result: fail('options', reason(err), env === undefined ? `${verb} ${option} where the app registers the plugin` : `${verb} ${env} (option ${option})`) }
   }
 }
 

@@ -107,5 +107,5 @@ test('usage: no command, an unknown flag, or a missing --env-file exit 1 with a 
 test('no settings at all: the options check names the first missing one', async (t) => {
   const run = await doctor(['doctor'], await folder(t))
   assert.equal(run.status, 1)
-  assert.match(run.stdout, /^✗ options {3}Invalid option region: a non-empty string is required\n {12}fix: correct AWS_REGION \(option region\)$/m)
+  assert.match(run.stdout, /^✗ options {3}Invalid option region: a non-empty string is required\n {12}fix: set AWS_REGION \(option region\)$/m)
 })

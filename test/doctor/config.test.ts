@@ -23,7 +23,7 @@ test('options: the plugin\'s own validation names the option and its env variabl
   assert.equal(idp.stats.jwksRequests + idp.stats.tokenRequests, 0)
 
   const missing = await diagnose({ env: { ...env, SECRET_KEY: undefined } })
-  assert.equal(missing.check('options').fix, 'correct SECRET_KEY (option secret)')
+  assert.equal(missing.check('options').fix, 'set SECRET_KEY (option secret)')
   const inCode = await diagnose({ env, options: { ...(await pool(t)).options, bearerTokens: 'yes' as unknown as boolean } })
   assert.equal(inCode.check('options').fix, 'correct bearerTokens where the app registers the plugin')
 })
