@@ -1,12 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import cognitoAuth, { type CognitoAuthOptions } from '../lib/index.js'
+import { ownLoginRoutes } from './own-routes.js'
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** The seed's example app: a home page, /claims, /admin and /edit behind Cognito, and the plugin's login routes. */
+/**
+ * The seed's example app: a home page, /claims, /admin and /edit behind Cognito, and the plugin's login routes
+ * (or, with `routes: false` in the options, the seed's four views written by the app: see own-routes.ts).
+ */
 export async function buildExampleApp (options: CognitoAuthOptions, fastifyOptions: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions)
   await app.register(cognitoAuth, options)
+  if (options.routes === false) ownLoginRoutes(app)
 
   app.get('/', { preHandler: app.authOptional() }, async (request, reply) => {
     const user = request.cognito?.username

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
-import { Identity, type UserInfoSource } from './identity.js'
+import type { LoginResult } from './flow.js'
+import { Identity, LoginIdentity, type UserInfoSource } from './identity.js'
 import { loginIdOf } from './login-id.js'
 import type { AccessTokens } from './access-tokens.js'
 import type { LoginState } from './login-state.js'
@@ -61,6 +62,8 @@ function names (option: string, value: unknown): string[] {
 export interface AuthHandlers {
   authRequired: (options?: AuthRequiredOptions) => preHandlerHookHandler
   authOptional: () => preHandlerAsyncHookHandler
+  /** The identity of a login the callback just completed. */
+  identityOf: (result: LoginResult, request: FastifyRequest) => LoginIdentity
 }
 
 /** Builds `app.authRequired` (each call checks its options once) and `app.authOptional`. */
@@ -140,7 +143,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
     if (failed !== 'bearer' && isBrowserNavigation(request)) {
-      reply.header('cache-control', 'no-store').redirect(`/login?returnTo=${encodeURIComponent(request.url)}`)
+      reply.header('cache-control', 'no-store').redirect(`${options.loginPath}?returnTo=${encodeURIComponent(request.url)}`)
       return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
@@ -221,5 +224,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     }
   }
 
-  return { authRequired, authOptional }
+  const identityOf = ({ claims, accessToken, userInfo, returnTo }: LoginResult, request: FastifyRequest): LoginIdentity =>
+    new LoginIdentity(claims, userInfoSource, accessToken, request, userInfo, returnTo)
+
+  return { authRequired, authOptional, identityOf }
 }

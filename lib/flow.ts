@@ -30,6 +30,7 @@ type Query = Record<string, string | string[] | undefined>
 /** What a completed callback established. */
 export interface LoginResult {
   claims: AccessTokenClaims
+  accessToken: string
   userInfo: Record<string, unknown>
   /** Where the login asked to go back to (a same-origin path), if it did. */
   returnTo?: string
@@ -101,7 +102,7 @@ export function loginFlow (deps: FlowDeps): {
       login: { sub: claims.sub, loginId: loginIdOf(claims), userInfo }
     }, pending.filter((other) => other !== tx))
     request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
-    return { claims, userInfo, returnTo: tx.returnTo }
+    return { claims, accessToken: tokens.access_token, userInfo, returnTo: tx.returnTo }
   }
 
   /**

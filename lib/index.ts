@@ -5,7 +5,6 @@ import { AccessTokens } from './access-tokens.js'
 import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
 import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
-import { InvalidOptionError } from './errors.js'
 import { warnOnUnreachableCallback } from './listen-warning.js'
 import type { CognitoIdentity } from './identity.js'
 import { LoginState } from './login-state.js'
@@ -13,6 +12,7 @@ import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
 import { registerRoutes } from './routes.js'
 import { loginFlow } from './flow.js'
+import { cognitoApi, type CognitoApi } from './cognito-api.js'
 import { cookieNames, cookieOptions, sessionCodec, type SessionCodec } from './session.js'
 import { TokenClient } from './token-client.js'
 import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
@@ -47,6 +47,8 @@ declare module 'fastify' {
      * @example app.get('/', { preHandler: app.authOptional() }, async (req) => req.cognito?.username ?? 'guest')
      */
     authOptional (): preHandlerAsyncHookHandler
+    /** The login flow as calls from the app's own handlers (`routes: false`), and what the app asks of its user pool. */
+    cognito: CognitoApi<CognitoAccessClaims, CognitoUserInfo>
   }
   interface FastifyRequest {
     /** The caller, set by `authRequired` (and by `authOptional` for a logged-in caller); `null` elsewhere. */
@@ -56,10 +58,6 @@ declare module 'fastify' {
 
 const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => {
   const options = resolveOptions(opts)
-  const paths = ['/login', '/logout', options.redirectUrl.pathname, options.logoutUrl.pathname]
-  if (new Set(paths).size !== paths.length) {
-    throw new InvalidOptionError('redirectUrl', 'the postlogin and postlogout paths must differ from each other and from /login and /logout')
-  }
   if (options.disabled) fastify.log.warn('fastify-cognito-auth: disabled (test mode): every protected route lets requests through as a test identity')
   warnOnUnreachableCallback(fastify, options.redirectUrl)
   const endpoints = cognitoEndpoints(options)
@@ -75,16 +73,20 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
 
   const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
   const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
+  const { authRequired, authOptional, identityOf } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
+  const cognito = cognitoApi({ options, flow, identityOf })
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
-  await fastify.register(async (scope) => {
-    if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
-    registerRoutes(scope, options, flow)
-  })
-  const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
+  if (options.routes) {
+    await fastify.register(async (scope) => {
+      if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
+      registerRoutes(scope, options, cognito)
+    })
+  }
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
+  fastify.decorate('cognito', cognito)
 }
 
 /**
@@ -101,5 +103,7 @@ export { optionsFromEnv } from './env.js'
 export * from './errors.js'
 export type { AuthRequiredOptions } from './auth-required.js'
 export type { CognitoIdentity } from './identity.js'
+export type { CognitoApi, LoginIdentity, LoginOptions } from './cognito-api.js'
+export { callbackRouteOptions } from './routes.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import { flowPaths } from './paths.js'
 import { absoluteUrl, fail, flag, localPath, seconds, text } from './validate.js'
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
@@ -37,6 +38,12 @@ export interface CognitoAuthOptions {
   afterLogin?: string
   /** Where postlogout sends the browser. Default `/`. */
   afterLogout?: string
+  /** Path of the route that starts a login; unauthenticated browsers are sent here with `returnTo`. Default `/login`. */
+  loginPath?: string
+  /** Path of the logout route (GET, and POST for forms). Default `/logout`. */
+  logoutPath?: string
+  /** Register the login, postlogin, logout and postlogout routes. With false, the app writes them over `app.cognito.login`, `callback` and `logout`. Default true. */
+  routes?: boolean
   /** Milliseconds to wait for Cognito on each outbound call. Default 5000. */
   requestTimeout?: number
   /** undici Dispatcher for every outbound call, the JWKS fetch included (proxies, tests). */
@@ -90,6 +97,9 @@ export interface ResolvedOptions {
   cookieSecure: boolean
   afterLogin: string
   afterLogout: string
+  loginPath: string
+  logoutPath: string
+  routes: boolean
   requestTimeout: number
   dispatcher?: Dispatcher
   exposeTokens: boolean
@@ -200,6 +210,7 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     cookieSecure,
     afterLogin: localPath('afterLogin', options.afterLogin),
     afterLogout: localPath('afterLogout', options.afterLogout),
+    ...flowPaths(options, redirectUrl, logoutUrl),
     requestTimeout: seconds('requestTimeout', options.requestTimeout, 5000, 1),
     dispatcher: options.dispatcher,
     exposeTokens: flag('exposeTokens', options.exposeTokens, false),

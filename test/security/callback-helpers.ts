@@ -37,3 +37,4 @@ export const withQuery = (href: string, change: (q: URLSearchParams) => void): s
   change(url.searchParams)
   return url.href
 }
+

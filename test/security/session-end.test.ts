@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
 import { EndedLogins } from '../../lib/ended-logins.js'
 import { json, logIn, type Browser } from '../helpers/app.js'
 import { divert } from '../helpers/hostile.js'
-import { auditedApp as startApp, AuditedBrowser, issue, recordingDispatcher } from './audit.js'
+import { AuditedBrowser, issue, recordingDispatcher } from './audit.js'
+import { flowTest } from './flow-modes.js'
 
 const HOST = '127.0.0.1'
 const NAMES = ['cognito-session', 'cognito-access-token', 'cognito-refresh-token']
@@ -20,7 +20,7 @@ function copyOf (from: Browser, names = NAMES): Browser {
 }
 
 for (const revoke of ['succeeds', 'fails'] as const) {
-  test(`after /logout a copied refresh cookie is refused without asking Cognito (revoke ${revoke})`, async (t) => {
+  flowTest(`after /logout a copied refresh cookie is refused without asking Cognito (revoke ${revoke})`, async (t, startApp) => {
     // A dead origin for /oauth2/revoke only: the revoke at logout fails as if Cognito were down.
     const dispatcher = revoke === 'fails' ? divert(['/oauth2/revoke'], 'http://127.0.0.1:1') : recordingDispatcher()
     const app = await startApp(t, { options: { refreshFlow: true, dispatcher } })
@@ -38,7 +38,7 @@ for (const revoke of ['succeeds', 'fails'] as const) {
   })
 }
 
-test('a refresh result shared within its reuse window is never handed to a login ended since', async (t) => {
+flowTest('a refresh result shared within its reuse window is never handed to a login ended since', async (t, startApp) => {
   const app = await startApp(t, { options: { refreshFlow: true, cookieMaxAge: 7200 } })
   const victim = new AuditedBrowser()
   await logIn(victim, app.url, 'alice')
@@ -55,7 +55,7 @@ test('a refresh result shared within its reuse window is never handed to a login
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401, 'the token the thief refreshed belongs to the ended login')
 })
 
-test('a login ended while its access token has expired still refuses every copy of its cookies, revoke failing', async (t) => {
+flowTest('a login ended while its access token has expired still refuses every copy of its cookies, revoke failing', async (t, startApp) => {
   const app = await startApp(t, { options: { refreshFlow: true, cookieMaxAge: 7200, dispatcher: divert(['/oauth2/revoke'], 'http://127.0.0.1:1') } })
   const victim = new AuditedBrowser()
   await logIn(victim, app.url, 'alice')
@@ -67,7 +67,7 @@ test('a login ended while its access token has expired still refuses every copy 
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
 })
 
-test('a cross-site GET or POST /logout leaves the session alone and sends the browser to afterLogout', async (t) => {
+flowTest('a cross-site GET or POST /logout leaves the session alone and sends the browser to afterLogout', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new AuditedBrowser()
   await logIn(browser, app.url, 'alice')
@@ -87,7 +87,7 @@ test('a cross-site GET or POST /logout leaves the session alone and sends the br
   assert.ok(app.logs.some((l) => l.includes('cross-site logout refused')))
 })
 
-test('a same-origin POST /logout (a form) ends the session and goes to the Hosted UI logout', async (t) => {
+flowTest('a same-origin POST /logout (a form) ends the session and goes to the Hosted UI logout', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new AuditedBrowser()
   await logIn(browser, app.url, 'alice')
@@ -100,7 +100,7 @@ test('a same-origin POST /logout (a form) ends the session and goes to the Hoste
   assert.equal(replay.statusCode, 401, 'the ended login is refused as a bearer token too')
 })
 
-test('a cross-site link to the callback or the postlogout route logs nobody out', async (t) => {
+flowTest('a cross-site link to the callback or the postlogout route logs nobody out', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new AuditedBrowser()
   await logIn(browser, app.url, 'alice')
@@ -116,7 +116,7 @@ test('a cross-site link to the callback or the postlogout route logs nobody out'
   assert.equal(app.idp.stats.tokenRequests, 1)
 })
 
-test('only a token this plugin accepts can end a login: another client\'s token, or garbage, records nothing', async (t) => {
+flowTest('only a token this plugin accepts can end a login: another client\'s token, or garbage, records nothing', async (t, startApp) => {
   const app = await startApp(t, { extraClients: [{ clientId: 'otherclient', callbackUrls: ['https://other.example/cb'], logoutUrls: [] }] })
   const end = t.mock.method(EndedLogins.prototype, 'end')
   const foreign = issue(app.idp, { username: 'alice', clientId: 'otherclient' }).access_token
@@ -135,7 +135,7 @@ test('only a token this plugin accepts can end a login: another client\'s token,
   assert.ok(Number(until) > Number(now) && Number(until) <= Number(now) + 3600 * 2, 'kept about one token lifetime, not forever')
 })
 
-test('a client with token revocation off (tokens without jti): logout still ends copies, keyed by user and sign-in time', async (t) => {
+flowTest('a client with token revocation off (tokens without jti): logout still ends copies, keyed by user and sign-in time', async (t, startApp) => {
   const app = await startApp(t, { client: { enableTokenRevocation: false } })
   const victim = new AuditedBrowser()
   await logIn(victim, app.url, 'alice')

@@ -1,0 +1,64 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { passedThrough, type loginFlow } from './flow.js'
+import type { CognitoIdentity } from './identity.js'
+import type { AuthorizeParams, ResolvedOptions } from './options.js'
+import type { LoginResult } from './flow.js'
+
+/** What `app.cognito.login` takes. */
+export interface LoginOptions {
+  /** A same-origin path to come back to after the callback (checked like `/login?returnTo=`). */
+  returnTo?: string
+  /** Cognito authorize parameters for this login (`identity_provider: 'Google'` for a "Sign in with Google" button); what the plugin's options pin wins. */
+  authorizeParams?: AuthorizeParams
+}
+
+/** The identity a completed callback established, with where the login asked to go back to. */
+export interface LoginIdentity<Claims = CognitoIdentity['claims'], UserInfo = CognitoIdentity['userInfo']> extends CognitoIdentity<Claims, UserInfo> {
+  /** The login's `returnTo` (a same-origin path), if it asked for one. */
+  readonly returnTo: string | undefined
+}
+
+/** `app.cognito`: the login flow as calls from the app's own handlers, and what the app asks of its user pool. */
+export interface CognitoApi<Claims = CognitoIdentity['claims'], UserInfo = CognitoIdentity['userInfo']> {
+  /**
+   * Starts a login: a new pending login in the session, and a redirect to the Hosted UI. Returns the reply.
+   * @example app.get('/signin/google', async (request, reply) => app.cognito.login(request, reply, { authorizeParams: { identity_provider: 'Google' } }))
+   */
+  login: (request: FastifyRequest, reply: FastifyReply, options?: LoginOptions) => FastifyReply
+  /**
+   * Verifies the callback (state, PKCE, nonce, single use), replaces the session and returns the identity without
+   * replying: the handler decides where to go. Rejects with the same coded errors as the built-in route.
+   * @example const user = await app.cognito.callback(request, reply); return reply.redirect(user.groups.includes('admin') ? '/admin' : user.returnTo ?? '/')
+   */
+  callback: (request: FastifyRequest, reply: FastifyReply) => Promise<LoginIdentity<Claims, UserInfo>>
+  /**
+   * Ends the session and every cookie of its login, revokes the refresh token, and returns where to send the browser:
+   * the Hosted UI logout URL, or `afterLogout` for a cross-site request, which ends nothing.
+   * @example app.post('/signout', async (request, reply) => reply.redirect(await app.cognito.logout(request, reply), 303))
+   */
+  logout: (request: FastifyRequest, reply: FastifyReply) => Promise<string>
+}
+
+/** The parts `app.cognito` is built from. */
+export interface CognitoApiParts {
+  options: ResolvedOptions
+  flow: ReturnType<typeof loginFlow>
+  /** The identity of a completed login, as `request.cognito` shows it. */
+  identityOf: (result: LoginResult, request: FastifyRequest) => LoginIdentity
+}
+
+/** Builds the `app.cognito` object; each member is a few lines over one part. */
+export function cognitoApi ({ options, flow, identityOf }: CognitoApiParts): CognitoApi {
+  return {
+    login: (request, reply, input = {}) => {
+      const authorizeParams = passedThrough((input.authorizeParams ?? {}) as Record<string, string | undefined>)
+      return reply.redirect(flow.start(request, reply, { returnTo: input.returnTo, authorizeParams }))
+    },
+    callback: async (request, reply) => {
+      const identity = identityOf(await flow.callback(request, reply), request)
+      request.cognito = identity as FastifyRequest['cognito']
+      return identity
+    },
+    logout: async (request, reply) => await flow.logout(request, reply) ?? options.afterLogout
+  }
+}
