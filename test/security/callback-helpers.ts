@@ -37,4 +37,3 @@ export const withQuery = (href: string, change: (q: URLSearchParams) => void): s
   change(url.searchParams)
   return url.href
 }
-
