@@ -51,3 +51,7 @@ export const InsufficientScopeError = createError<'FST_COGNITO_INSUFFICIENT_SCOP
 /** Authenticated, but not in the groups the route requires. */
 export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
   'FST_COGNITO_FORBIDDEN', 'Not a member of the required groups', 403)
+
+/** Cognito refused the app's `client_credentials` request: a client without that grant or secret, or a scope it may not ask for. */
+export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 500, [string]>(
+  'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 'Cognito refused the client_credentials grant: %s', 500)

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, pr
 import fp from 'fastify-plugin'
 import { AccessTokens } from './access-tokens.js'
 import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
+import { ClientCredentials } from './client-credentials.js'
+import { cognitoApi, type CognitoApi } from './cognito-api.js'
 import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
@@ -45,6 +47,8 @@ declare module 'fastify' {
      * @example app.get('/', { preHandler: app.authOptional() }, async (req) => req.cognito?.username ?? 'guest')
      */
     authOptional (): preHandlerAsyncHookHandler
+    /** The app's own calls to its user pool: `app.cognito.clientCredentials({ scopes })`. */
+    cognito: CognitoApi
   }
   interface FastifyRequest {
     /** The caller, set by `authRequired` (and by `authOptional` for a logged-in caller); `null` elsewhere. */
@@ -81,6 +85,9 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
+  const machine = options.machineClient ?? { clientId, clientSecret }
+  const machineTokens = new TokenClient({ endpoints, ...machine, timeout, dispatcher })
+  fastify.decorate('cognito', cognitoApi({ clientCredentials: new ClientCredentials(machineTokens) }))
 }
 
 /**
@@ -96,6 +103,8 @@ export default cognitoAuth
 export { optionsFromEnv } from './env.js'
 export * from './errors.js'
 export type { AuthRequiredOptions } from './auth-required.js'
+export type { ClientCredentialsOptions, MachineClient } from './client-credentials.js'
+export type { CognitoApi } from './cognito-api.js'
 export type { CognitoIdentity } from './identity.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'
