@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
+import { deferLogin, loginLocation } from './auth-compose.js'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
 import { Identity, type UserInfoSource } from './identity.js'
 import type { AccessTokens } from './access-tokens.js'
@@ -132,8 +133,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<FastifyReply> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
-    if (failed !== 'bearer' && isBrowserNavigation(request)) {
-      return reply.header('cache-control', 'no-store').redirect(`/login?returnTo=${encodeURIComponent(request.url)}`)
+    if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request)) {
+      return reply.header('cache-control', 'no-store').redirect(loginLocation(request))
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
     throw new UnauthenticatedError()

@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { AccessTokens } from './access-tokens.js'
+import { composableGuards } from './auth-compose.js'
 import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
 import { ClientCredentials } from './client-credentials.js'
 import { cognitoApi, type CognitoApi } from './cognito-api.js'
@@ -80,6 +81,7 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
     if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
     registerRoutes(scope, { options, endpoints, tokenClient, verifier, state, accessTokens })
   })
+  composableGuards(fastify)
   const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
