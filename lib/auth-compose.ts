@@ -32,7 +32,7 @@ const loginRedirect: onSendHookHandler = function (request: FastifyRequest, repl
 export function composableGuards (fastify: FastifyInstance): void {
   fastify.addHook('onRoute', function (route) {
     if (!this.hasPlugin('@fastify/auth')) return
-    route.config = { ...route.config, [kDeferLogin]: true }
+    route.config = { ...route.config, [kDeferLogin]: true } as typeof route.config
     route.onSend = [route.onSend ?? []].flat().concat(loginRedirect)
   })
 }

@@ -11,6 +11,7 @@ import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
 import type { CognitoIdentity } from './identity.js'
 import { LoginState } from './login-state.js'
+import { markedHandlers, openapiSecurity } from './openapi.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
 import { registerRoutes } from './routes.js'
@@ -77,12 +78,14 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
 
   const accessTokens = new AccessTokens(verifier, options.expirationLeeway)
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
+  const documentOwnRoutes = openapiSecurity(fastify, options, endpoints)
   await fastify.register(async (scope) => {
+    documentOwnRoutes(scope)
     if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
     registerRoutes(scope, { options, endpoints, tokenClient, verifier, state, accessTokens })
   })
   composableGuards(fastify)
-  const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
+  const { authRequired, authOptional } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)
