@@ -2,6 +2,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { PoolClient } from './config.js'
+import { allowAnyOrigin } from './cors.js'
 import { basicCredentials, readForm, sameSecret, sendJson, sendOAuthError } from './http.js'
 import type { Pool, TokenFault } from './pool.js'
 
@@ -101,6 +102,7 @@ const isForm = (req: IncomingMessage): boolean =>
 /** POST /oauth2/token */
 export async function token (p: Pool, req: IncomingMessage, res: ServerResponse): Promise<void> {
   p.stats.tokenRequests++
+  allowAnyOrigin(res)
   const fault = takeFault(p)
   if (fault !== null && await playFault(p, fault, res)) return
   await answer(res, async () => {

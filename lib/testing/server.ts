@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { poolConfig, type EmulatorOptions, type PoolClient, type PoolUser } from './config.js'
 import { authorize, errorRoute, loginForm, loginSubmit, logout } from './hosted-ui.js'
+import { tokenPreflight } from './cors.js'
 import { BodyTooLarge, sendOAuthError } from './http.js'
 import { signJwt } from './keys.js'
 import { discovery, jwks, revoke, token, userInfo } from './oauth2.js'
@@ -53,6 +54,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /logout': logout,
   'GET /error': errorRoute,
   'POST /oauth2/token': token,
+  'OPTIONS /oauth2/token': tokenPreflight,
   'POST /oauth2/revoke': revoke,
   'GET /oauth2/userInfo': userInfo,
   'POST /oauth2/userInfo': userInfo
