@@ -1,0 +1,28 @@
+import Fastify from 'fastify'
+import { expect, test } from 'tstyche'
+import cognitoAuth, { ClientCredentialsRefusedError, type CognitoApi, type CognitoAuthOptions } from 'fastify-cognito-auth'
+
+const options: CognitoAuthOptions = {
+  secret: 'x'.repeat(32),
+  region: 'eu-west-1',
+  domain: 'myapp',
+  userPoolId: 'eu-west-1_abc',
+  clientId: 'client',
+  redirectUrl: 'https://app.example.com/postlogin',
+  logoutUrl: 'https://app.example.com/postlogout'
+}
+
+test('app.cognito.clientCredentials resolves to the access token and takes a scope list', () => {
+  const app = Fastify()
+  expect(app.cognito).type.toBe<CognitoApi>()
+  expect(app.cognito.clientCredentials({ scopes: ['orders/read'] })).type.toBe<Promise<string>>()
+  expect(app.cognito.clientCredentials).type.toBeCallableWith()
+  expect(app.cognito.clientCredentials).type.not.toBeCallableWith({ scopes: 'orders/read' })
+  expect(new ClientCredentialsRefusedError('invalid_scope').code).type.toBe<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED'>()
+})
+
+test('machineClient needs both the id and the secret', () => {
+  const app = Fastify()
+  expect(app.register).type.toBeCallableWith(cognitoAuth, { ...options, machineClient: { clientId: 'm2m', clientSecret: 's' } })
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, machineClient: { clientId: 'm2m' } })
+})
