@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import cognitoAuth from '../../lib/index.js'
 import { startCognitoEmulator, type CognitoEmulator } from '../../lib/testing/index.js'
 import { freePort, SECRET } from '../helpers/app.js'
+import { launchChromium, SHOTS } from './chromium.js'
 
-const SHOTS = new URL('../../../test-results/', import.meta.url).pathname
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** swagger-ui signs in with its own public client (PKCE, no secret), whose tokens the app accepts as bearer tokens. */
 const UI_CLIENT = 'swaggeruiclient'
 
@@ -20,7 +17,7 @@ let idp: CognitoEmulator
 let app: FastifyInstance
 let url: string
 let context: BrowserContext
-let profile: string
+let closeBrowser: (() => Promise<void>) | undefined
 
 before(async () => {
   url = `http://127.0.0.1:${await freePort()}`
@@ -36,20 +33,13 @@ before(async () => {
   await app.register(cognitoAuth, { ...idp.pluginOptions('appclient'), secret: SECRET, redirectUrl: `${url}/postlogin`, logoutUrl: `${url}/postlogout`, allowedClientIds: [UI_CLIENT] })
   app.get('/claims', { preHandler: app.authRequired(), schema: { operationId: 'claims' } }, async (request) => ({ user: request.cognito.username, client: request.cognito.claims.client_id }))
   await app.listen({ port: Number(new URL(url).port), host: '127.0.0.1' })
-  mkdirSync(SHOTS, { recursive: true })
-  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'))
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  ;({ context, close: closeBrowser } = await launchChromium())
 })
 
 after(async () => {
-  await context?.close()
+  await closeBrowser?.()
   await app?.close()
   await idp?.close()
-  if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
 })
 
 test('swagger-ui: Authorize signs in on the hosted UI (code + PKCE), and Try it out on a protected route answers 200', async () => {

@@ -1,16 +1,8 @@
 import Fastify from 'fastify'
 import { expect, test } from 'tstyche'
-import cognitoAuth, { ClientCredentialsRefusedError, type CognitoApi, type CognitoAuthOptions } from 'fastify-cognito-auth'
+import cognitoAuth, { ClientCredentialsRefusedError, optionsFromEnv, type CognitoApi } from 'fastify-cognito-auth'
 
-const options: CognitoAuthOptions = {
-  secret: 'x'.repeat(32),
-  region: 'eu-west-1',
-  domain: 'myapp',
-  userPoolId: 'eu-west-1_abc',
-  clientId: 'client',
-  redirectUrl: 'https://app.example.com/postlogin',
-  logoutUrl: 'https://app.example.com/postlogout'
-}
+const options = optionsFromEnv({})
 
 test('app.cognito.clientCredentials resolves to the access token and takes a scope list', () => {
   const app = Fastify()
