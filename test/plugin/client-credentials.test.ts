@@ -6,7 +6,8 @@ import { TokenClient } from '../../lib/token-client.js'
 import { startCognitoEmulator, type CognitoEmulator } from '../../lib/testing/index.js'
 import { startApp } from '../helpers/app.js'
 
-const machine = { clientId: 'machineclient', clientSecret: 'machine-secret-0123456789abcdefghijklmn', callbackUrls: [], logoutUrls: [], scopes: ['orders/read', 'orders/write'] }
+// allowedOAuthFlows is for emulators that keep client_credentials off code-grant clients, as Cognito does.
+const machine = { clientId: 'machineclient', clientSecret: 'machine-secret-0123456789abcdefghijklmn', callbackUrls: [], logoutUrls: [], scopes: ['orders/read', 'orders/write'], allowedOAuthFlows: ['client_credentials' as const] }
 
 const claimsOf = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString())
 
