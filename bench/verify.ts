@@ -24,7 +24,7 @@ export async function verifyRounds (rounds: number, count = 3000): Promise<Verif
     for (let r = 0; r < rounds; r++) {
       const tokens = Array.from({ length: count }, () => idp.issueTokens({ username: 'alice' }).access_token)
       // A fresh verifier per round, its JWKS fetched before timing starts, as in a running server.
-      const ours = new AccessTokens(new CognitoVerifier({ issuer: idp.issuer, clientId, jwksUri: new URL(idp.jwksUri), leeway: 0, timeout: 5000 }), 0)
+      const ours = new AccessTokens(new CognitoVerifier({ issuer: idp.issuer, clientId, jwksUri: new URL(idp.jwksUri), leeway: 0, timeout: 5000 }), { clientId, leeway: 0, refreshLifetime: 86400 })
       await ours.claims(idp.issueTokens({ username: 'bob' }).access_token, clients)
       const aws = JwtRsaVerifier.create({ issuer: idp.issuer, audience: null, jwksUri: idp.jwksUri, customJwtCheck: ({ payload }) => { if (payload.client_id !== clientId) throw new Error('client') } })
       aws.cacheJwks(jwks as never)

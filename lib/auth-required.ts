@@ -37,6 +37,9 @@ interface Presented {
 /** Who the request is, or how it failed: no credentials, a refused cookie, or a refused bearer token. */
 type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 
+/** The verdict of a deny that answered the request itself (a redirect to the login). */
+const REPLIED = new Error('replied')
+
 const isBrowserNavigation = (request: FastifyRequest): boolean =>
   (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
 
@@ -83,7 +86,10 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     const refreshToken = state.refreshToken(request)
     if (refreshToken === undefined) return undefined
     try {
+      // A login ended by logout is never renewed: not its refresh cookie, nor a refresh result shared with it.
+      if (accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
       const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
+      if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
       const login = { sub: claims.sub, originJti: claims.origin_jti, userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
@@ -131,10 +137,11 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     return { failed: token === undefined ? 'none' : 'cookie' }
   }
 
-  async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<FastifyReply> {
+  async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
     if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request)) {
-      return reply.header('cache-control', 'no-store').redirect(loginLocation(request))
+      reply.header('cache-control', 'no-store').redirect(loginLocation(request))
+      return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
     throw new UnauthenticatedError()
@@ -176,18 +183,31 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       return undefined
     }
 
+    /** The verdict on an authentication outcome: an error, undefined to pass, or `REPLIED` when deny redirected. */
+    async function decide (request: FastifyRequest, reply: FastifyReply, outcome: Outcome): Promise<Error | undefined> {
+      if ('identity' in outcome) return admit(request, reply, outcome.identity)
+      await deny(request, reply, outcome.failed)
+      return REPLIED
+    }
+
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
+    // Every exception, thrown or rejected, reaches `done` exactly once: nothing is left unanswered.
     return function cognitoAuthRequired (request, reply, done) {
-      const credentials = presented(request)
-      const known = cachedIdentity(request, credentials)
-      if (known !== undefined) {
-        done(admit(request, reply, known))
-        return
+      let verdict: Error | undefined
+      try {
+        const credentials = presented(request)
+        const known = cachedIdentity(request, credentials)
+        if (known === undefined) {
+          authenticate(request, reply, credentials)
+            .then(async (outcome) => await decide(request, reply, outcome))
+            .then((result) => { if (result !== REPLIED) done(result) }, done)
+          return
+        }
+        verdict = admit(request, reply, known)
+      } catch (err) {
+        verdict = err as Error
       }
-      authenticate(request, reply, credentials).then((outcome) => {
-        if ('identity' in outcome) done(admit(request, reply, outcome.identity))
-        else deny(request, reply, outcome.failed).catch(done)
-      }, done)
+      done(verdict)
     }
   }
 

@@ -1,10 +1,13 @@
 import fastifyCookie, { type SerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { CookieTooLargeError } from './errors.js'
 
 const { serialize } = fastifyCookie.fastifyCookie
 
 /** Longest value one cookie carries; with its attributes a Set-Cookie then stays well under 4096 bytes. */
 const CHUNK = 3800
+/** Most chunks of one value read or written: ours need at most two; more chunk names on a request are ignored, so a hostile Cookie header costs linear work and a few Set-Cookie headers. */
+export const MAX_CHUNKS = 3
 
 type Cookies = Record<string, string | undefined>
 
@@ -41,7 +44,7 @@ const lookup = (cookies: Cookies | string, name: string): string | undefined =>
 /** Cookie names that carry chunks of `name`, in order, as present on the request. */
 function chunkNames (cookies: Cookies | string, name: string): string[] {
   const names: string[] = []
-  for (let i = 0; lookup(cookies, `${name}.${i}`) !== undefined; i++) names.push(`${name}.${i}`)
+  for (let i = 0; i < MAX_CHUNKS && lookup(cookies, `${name}.${i}`) !== undefined; i++) names.push(`${name}.${i}`)
   return names
 }
 
@@ -84,6 +87,7 @@ export class CookieStore {
       setCookie(reply, name, value, options)
       written.add(name)
     } else {
+      if (value.length > CHUNK * MAX_CHUNKS) throw new CookieTooLargeError(name, CHUNK * MAX_CHUNKS)
       for (let i = 0; i * CHUNK < value.length; i++) {
         setCookie(reply, `${name}.${i}`, value.slice(i * CHUNK, (i + 1) * CHUNK), options)
         written.add(`${name}.${i}`)

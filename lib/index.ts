@@ -15,7 +15,8 @@ import { markedHandlers, openapiSecurity } from './openapi.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
 import { registerRoutes } from './routes.js'
-import { cookieOptions, sessionCodec, type SessionCodec } from './session.js'
+import { loginFlow } from './flow.js'
+import { cookieNames, cookieOptions, sessionCodec, type SessionCodec } from './session.js'
 import { TokenClient } from './token-client.js'
 import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
 
@@ -74,15 +75,16 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   let codec!: SessionCodec
   // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
   await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
-  const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge)
+  const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge, cookieNames(options))
 
-  const accessTokens = new AccessTokens(verifier, options.expirationLeeway)
+  const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
+  const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
   const documentOwnRoutes = openapiSecurity(fastify, options, endpoints)
   await fastify.register(async (scope) => {
     documentOwnRoutes(scope)
     if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
-    registerRoutes(scope, { options, endpoints, tokenClient, verifier, state, accessTokens })
+    registerRoutes(scope, options, flow)
   })
   composableGuards(fastify)
   const { authRequired, authOptional } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CookieStore } from './cookies.js'
 import type { LoginTransaction } from './login.js'
-import { ACCESS_COOKIE, MAX_PENDING_LOGINS, REFRESH_COOKIE, SESSION_COOKIE, type LoginRecord, type SessionCodec, type SessionData } from './session.js'
+import { MAX_PENDING_LOGINS, type CookieNames, type LoginRecord, type SessionCodec, type SessionData } from './session.js'
 
 export interface SavedLogin {
   accessToken: string
@@ -15,20 +15,21 @@ export class LoginState {
   constructor (
     private readonly cookies: CookieStore,
     private readonly codec: SessionCodec,
-    private readonly refreshCookieMaxAge: number
+    private readonly refreshCookieMaxAge: number,
+    private readonly names: CookieNames
   ) {}
 
   session (request: FastifyRequest): SessionData | null {
-    const value = this.cookies.read(request, SESSION_COOKIE)
+    const value = this.cookies.read(request, this.names.session)
     return value === undefined ? null : this.codec.openSession(value, request.log)
   }
 
   accessToken (request: FastifyRequest): string | undefined {
-    return this.cookies.read(request, ACCESS_COOKIE)
+    return this.cookies.read(request, this.names.access)
   }
 
   refreshToken (request: FastifyRequest): string | undefined {
-    const value = this.cookies.read(request, REFRESH_COOKIE)
+    const value = this.cookies.read(request, this.names.refresh)
     return value === undefined ? undefined : this.codec.openRefreshToken(value, request.log) ?? undefined
   }
 
@@ -36,7 +37,7 @@ export class LoginState {
   saveTransaction (request: FastifyRequest, reply: FastifyReply, tx: LoginTransaction): void {
     const session = this.session(request)
     const pending = [tx, ...(session?.pending ?? [])].slice(0, MAX_PENDING_LOGINS)
-    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession({ ...session, pending }))
+    this.cookies.write(request, reply, this.names.session, this.codec.sealSession({ ...session, pending }))
   }
 
   /**
@@ -44,18 +45,24 @@ export class LoginState {
    * logins in progress, if given, stay pending so they can complete too.
    */
   save (request: FastifyRequest, reply: FastifyReply, { accessToken, refreshToken, login }: SavedLogin, pending: LoginTransaction[] = []): void {
-    this.cookies.write(request, reply, SESSION_COOKIE, this.codec.sealSession(pending.length > 0 ? { login, pending } : { login }))
-    this.cookies.write(request, reply, ACCESS_COOKIE, accessToken)
+    this.cookies.write(request, reply, this.names.session, this.codec.sealSession(pending.length > 0 ? { login, pending } : { login }))
+    this.cookies.write(request, reply, this.names.access, accessToken)
     if (refreshToken !== undefined) {
-      this.cookies.write(request, reply, REFRESH_COOKIE, this.codec.sealRefreshToken(refreshToken), this.refreshCookieMaxAge)
+      this.cookies.write(request, reply, this.names.refresh, this.codec.sealRefreshToken(refreshToken), this.refreshCookieMaxAge)
     }
   }
 
+  /** Ends the logins in progress and keeps the login itself: a refused callback must not log the user out. */
+  dropPending (request: FastifyRequest, reply: FastifyReply, session: SessionData | null): void {
+    if (session?.login === undefined) this.cookies.clear(request, reply, this.names.session)
+    else if (session.pending !== undefined) this.cookies.write(request, reply, this.names.session, this.codec.sealSession({ login: session.login }))
+  }
+
   clearAccessToken (request: FastifyRequest, reply: FastifyReply): void {
-    this.cookies.clear(request, reply, ACCESS_COOKIE)
+    this.cookies.clear(request, reply, this.names.access)
   }
 
   clear (request: FastifyRequest, reply: FastifyReply): void {
-    for (const name of [SESSION_COOKIE, ACCESS_COOKIE, REFRESH_COOKIE]) this.cookies.clear(request, reply, name)
+    for (const name of [this.names.session, this.names.access, this.names.refresh]) this.cookies.clear(request, reply, name)
   }
 }

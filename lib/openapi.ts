@@ -2,7 +2,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import type { AuthHandlers, AuthRequiredOptions } from './auth-required.js'
 import type { Endpoints } from './endpoints.js'
 import type { ResolvedOptions } from './options.js'
-import { ACCESS_COOKIE } from './session.js'
+import { cookieNames } from './session.js'
 
 /** What a guard returned by `authRequired` / `authOptional` asks of its callers, for the OpenAPI document. */
 interface GuardMark { required: boolean, scopes: string[], restricted: boolean }
@@ -71,7 +71,7 @@ class Schemes {
         flows: { authorizationCode: { authorizationUrl, tokenUrl, refreshUrl: tokenUrl, scopes: { ...this.scopes } } }
       },
       ...(this.options.bearerTokens ? { [BEARER]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token.' } } : {}),
-      [COOKIE]: { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE, description: 'The access-token cookie that /login sets.' }
+      [COOKIE]: { type: 'apiKey', in: 'cookie', name: cookieNames(this.options).access, description: 'The access-token cookie that /login sets.' }
     }
   }
 

@@ -4,7 +4,7 @@ import { absoluteUrl, CLIENT_ID, fail, flag, localPath, SCOPE, seconds, text } f
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
 export interface CognitoAuthOptions {
-  /** Keys the encrypted session (at least 32 characters). A list rolls keys: the first encrypts, all decrypt. Env: `SECRET_KEY`. */
+  /** Keys the encrypted session (at least 32 characters, at least 16 distinct). A list rolls keys: the first encrypts, all decrypt. Env: `SECRET_KEY`. */
   secret: string | string[]
   /** AWS region of the user pool, e.g. `eu-west-1`. Env: `AWS_REGION`. */
   region: string
@@ -52,9 +52,9 @@ export interface CognitoAuthOptions {
   bearerTokens?: boolean
   /** More app clients whose access tokens are accepted as bearer tokens. Default none. */
   allowedClientIds?: string[]
-  /** Hosted UI parameters sent with every login; `/login?…` may also pass them through. */
+  /** Hosted UI parameters sent with every login; `/login?…` may fill only the ones left unset here. */
   authorizeParams?: AuthorizeParams
-  /** Test mode: authRequired lets every request through as `disabledIdentity`. Refused when NODE_ENV is production. Default false. Env: `AWS_COGNITO_DISABLED`. */
+  /** Test mode: authRequired lets every request through as `disabledIdentity`. Allowed only when NODE_ENV is `development` or `test`. Default false. Env: `AWS_COGNITO_DISABLED`. */
   disabled?: boolean
   /** The identity test mode gives every request. Default: user `test-user` in no group. */
   disabledIdentity?: { username?: string, sub?: string, groups?: string[], scope?: string, userInfo?: Record<string, unknown> }
@@ -125,9 +125,13 @@ function authorizeParams (value: unknown): AuthorizeParams {
   return value as AuthorizeParams
 }
 
+const TEST_ENVS = new Set(['development', 'test'])
+
 function disabledMode (value: unknown, identity: CognitoAuthOptions['disabledIdentity']): { disabled: boolean, disabledIdentity: ResolvedOptions['disabledIdentity'] } {
   const disabled = flag('disabled', value, false)
-  if (disabled && process.env.NODE_ENV === 'production') fail('disabled', 'test mode is refused when NODE_ENV is production')
+  if (disabled && !TEST_ENVS.has(process.env.NODE_ENV ?? '')) {
+    fail('disabled', `test mode lets every request through, so it needs NODE_ENV=development or NODE_ENV=test (it is ${JSON.stringify(process.env.NODE_ENV ?? '')})`)
+  }
   if (identity !== undefined && (identity === null || typeof identity !== 'object')) fail('disabledIdentity', 'an object is required')
   if (identity?.groups !== undefined && (!Array.isArray(identity.groups) || identity.groups.some((g) => typeof g !== 'string'))) {
     fail('disabledIdentity', 'groups must be a list of names')
@@ -138,11 +142,14 @@ function disabledMode (value: unknown, identity: CognitoAuthOptions['disabledIde
   }
 }
 
+const SECRET_HOWTO = 'node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))"'
+
 function secrets (value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) fail('secret', 'at least one secret is required')
   return list.map((s) => {
     if (typeof s !== 'string' || s.length < 32) fail('secret', 'each secret must be a string of at least 32 characters')
+    if (new Set(s).size < 16) fail('secret', `it is plainly low-entropy (${new Set(s).size} distinct characters); generate one with: ${SECRET_HOWTO}`)
     return s
   })
 }

@@ -37,6 +37,11 @@ export class Refresher {
     return await result
   }
 
+  /** Drops a finished or running refresh of this token, so no later request is handed its result (the login was ended). */
+  forget (refreshToken: string): void {
+    this.recent.delete(refreshToken)
+  }
+
   private async call (refreshToken: string): Promise<Refreshed> {
     const tokens = await this.tokenClient.refresh(refreshToken)
     const { claims, id } = await this.verifier.verifyTokenSet(tokens, undefined, this.clientIds)

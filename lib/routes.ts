@@ -1,29 +1,9 @@
-import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AccessTokens } from './access-tokens.js'
-import type { Endpoints } from './endpoints.js'
-import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
-import { authorizeUrl, newLoginTransaction } from './login.js'
-import type { LoginState } from './login-state.js'
-import { AUTHORIZE_PARAMS, type ResolvedOptions } from './options.js'
-import { safeReturnTo } from './return-to.js'
-import { userInfoFrom } from './session.js'
-import type { TokenClient } from './token-client.js'
-import { TokenRejected, type CognitoVerifier } from './verifier.js'
-
-export interface RouteDeps {
-  options: ResolvedOptions
-  accessTokens: AccessTokens
-  endpoints: Endpoints
-  tokenClient: TokenClient
-  verifier: CognitoVerifier
-  state: LoginState
-}
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { loginFlow } from './flow.js'
+import { passedThrough } from './flow.js'
+import type { ResolvedOptions } from './options.js'
 
 type Query = Record<string, string | string[] | undefined>
-
-const sameString = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 
 /** The request as Fastify logs it, without the callback's query: log lines must not carry the code or state, wherever they stand. */
 function redactedRequest (req: FastifyRequest): Record<string, unknown> {
@@ -31,81 +11,33 @@ function redactedRequest (req: FastifyRequest): Record<string, unknown> {
   return { method: req.method, url: query === undefined ? path : `${path}?[redacted]`, host: req.host, remoteAddress: req.ip }
 }
 
-/** Cognito's optional authorize parameters from `/login`'s query: the allow-list only, short strings only. */
-function passedThrough (query: Query): Record<string, string | undefined> {
-  const params: Record<string, string | undefined> = {}
-  for (const name of AUTHORIZE_PARAMS) {
-    const value = query[name]
-    if (typeof value === 'string' && value.length <= 256) params[name] = value
-  }
-  return params
-}
-
-/** GET /login, the postlogin callback, GET /logout and the postlogout route. */
-export function registerRoutes (app: FastifyInstance, deps: RouteDeps): void {
-  const { options, endpoints, tokenClient, verifier, state, accessTokens } = deps
-  const redirectUri = options.redirectUrl.href
-  const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
-  const logoutLocation = `${endpoints.logout}?${new URLSearchParams({ client_id: options.clientId, logout_uri: options.logoutUrl.href })}`
-  const ownClient = new Set([options.clientId])
-
-  /** Ends the login state on this response. */
-  function end (request: FastifyRequest, reply: FastifyReply): void {
-    state.clear(request, reply)
-    reply.header('cache-control', 'no-store')
-  }
-
+/** GET /login, the postlogin callback, GET and POST /logout, and the postlogout route, over the flow's steps. */
+export function registerRoutes (app: FastifyInstance, options: ResolvedOptions, flow: ReturnType<typeof loginFlow>): void {
   app.get('/login', async (request, reply) => {
     const query = request.query as Query
-    const tx = newLoginTransaction(safeReturnTo(query.returnTo))
-    state.saveTransaction(request, reply, tx)
-    const location = authorizeUrl(authorize, tx, { ...options.authorizeParams, ...passedThrough(query) })
-    return reply.header('cache-control', 'no-store').redirect(location)
+    return reply.redirect(flow.start(request, reply, { returnTo: query.returnTo, authorizeParams: passedThrough(query) }))
   })
 
   app.get(options.redirectUrl.pathname, { logSerializers: { req: redactedRequest } }, async (request, reply) => {
-    const pending = state.session(request)?.pending ?? []
-    // Transactions are single-use and any earlier login is replaced: clear all before looking at the callback.
-    end(request, reply)
-    const { state: returned, code, error } = request.query as Query
-    if (typeof returned !== 'string' || returned === '') throw new InvalidStateError('state is missing')
-    if (pending.length === 0) throw new InvalidStateError('no login is in progress in this browser')
-    const tx = pending.find((candidate) => sameString(returned, candidate.state))
-    if (tx === undefined) throw new InvalidStateError('state does not match')
-    if (error !== undefined) throw new LoginDeniedError(String(error).replace(/[^\w.-]/g, '').slice(0, 64))
-    if (typeof code !== 'string' || code === '') throw new MissingCodeError()
-
-    const tokens = await tokenClient.exchangeCode(code, tx.verifier, redirectUri)
-    const verified = await verifier.verifyTokenSet(tokens, tx.nonce, ownClient).catch((err: unknown) => {
-      throw err instanceof TokenRejected ? new InvalidTokenError(err.message) : err
-    })
-    const { claims, id } = verified
-    state.save(request, reply, {
-      accessToken: tokens.access_token,
-      refreshToken: options.refreshFlow ? tokens.refresh_token : undefined,
-      login: { sub: claims.sub, originJti: claims.origin_jti, userInfo: id === undefined ? {} : userInfoFrom(id) }
-    }, pending.filter((other) => other !== tx))
-    request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
-    return reply.redirect(tx.returnTo ?? options.afterLogin)
+    const { returnTo } = await flow.callback(request, reply)
+    return reply.redirect(returnTo ?? options.afterLogin)
   })
 
-  app.get('/logout', async (request, reply) => {
-    const refreshToken = state.refreshToken(request)
-    const accessToken = state.accessToken(request)
-    end(request, reply)
-    // Copies of this login's cookies die here now, not at the token's exp.
-    if (accessToken !== undefined) await accessTokens.endLogin(accessToken)
-    if (refreshToken !== undefined) {
-      // A failed revoke must not keep the user logged in: log it and go on.
-      await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {
-        request.log.warn({ code: err.code }, 'fastify-cognito-auth: refresh token revoke failed')
-      })
+  // A form's POST may carry a body; nothing in it is read.
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: 4096 }, (_request, _body, done) => { done(null, {}) })
+  }
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/logout',
+    handler: async (request, reply) => {
+      const location = await flow.logout(request, reply) ?? options.afterLogout
+      return reply.redirect(location, request.method === 'POST' ? 303 : 302)
     }
-    return reply.redirect(logoutLocation)
   })
 
-  app.get(options.logoutUrl.pathname, async (request, reply) => {
-    end(request, reply)
-    return reply.redirect(options.afterLogout)
+  // Cognito sends the browser here after its logout; /logout already ended the session, so this changes nothing (and a cross-site link to it logs nobody out).
+  app.get(options.logoutUrl.pathname, async (_request, reply) => {
+    return reply.header('cache-control', 'no-store').redirect(options.afterLogout)
   })
 }

@@ -6,9 +6,20 @@ import type { LoginTransaction } from './login.js'
 import type { ResolvedOptions } from './options.js'
 
 /** The plugin's cookies: its encrypted session, the access token, and the encrypted refresh token. */
-export const SESSION_COOKIE = 'cognito-session'
-export const ACCESS_COOKIE = 'cognito-access-token'
-export const REFRESH_COOKIE = 'cognito-refresh-token'
+export interface CookieNames {
+  session: string
+  access: string
+  refresh: string
+}
+
+/**
+ * `__Host-` names whenever the browser enforces them (Secure, no Domain, Path=/): a sibling subdomain or a plain-http
+ * answer can then not plant a cookie of ours, such as a pending login for login CSRF by cookie tossing.
+ */
+export function cookieNames ({ cookieSecure, cookieDomain }: Pick<ResolvedOptions, 'cookieSecure' | 'cookieDomain'>): CookieNames {
+  const prefix = cookieSecure && cookieDomain === undefined ? '__Host-' : ''
+  return { session: `${prefix}cognito-session`, access: `${prefix}cognito-access-token`, refresh: `${prefix}cognito-refresh-token` }
+}
 /** secure-session names: one per lifetime, since it checks the age of what it decrypts. */
 const SESSION_NAME = 'cognitoSession'
 const REFRESH_NAME = 'cognitoRefresh'
@@ -75,8 +86,8 @@ export interface SessionCodec {
 export async function sessionCodec (scope: FastifyInstance, options: ResolvedOptions): Promise<SessionCodec> {
   const key = sessionKeys(options.secrets)
   await scope.register(fastifySecureSession, [
-    { sessionName: SESSION_NAME, cookieName: SESSION_COOKIE, key, expiry: options.cookieMaxAge },
-    { sessionName: REFRESH_NAME, cookieName: REFRESH_COOKIE, key, expiry: options.refreshCookieMaxAge }
+    { sessionName: SESSION_NAME, key, expiry: options.cookieMaxAge },
+    { sessionName: REFRESH_NAME, key, expiry: options.refreshCookieMaxAge }
   ])
   const seal = (data: object, name: string): string => toCookie(scope.encodeSecureSession(scope.createSecureSession({ ...data }), name))
   const open = (value: string, log: FastifyBaseLogger, name: string): Record<string, unknown> | null =>

@@ -30,6 +30,18 @@ function networkError (err: unknown, endpoint: string): Error {
   return new IdpUnreachableError(`${endpoint} (${(err as { code?: string }).code ?? (err as Error).name})`)
 }
 
+/** An IdP answer that must be a JSON object: `null`, arrays, numbers and non-JSON are coded errors, never a TypeError later. */
+function jsonObject (text: string, what: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new IdpResponseError(`${what}, not JSON`)
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new IdpResponseError(`${what}, not a JSON object`)
+  return value as Record<string, unknown>
+}
+
 /** Calls to Cognito's OAuth2 endpoints, with bounded waits and an injectable dispatcher. */
 export class TokenClient {
   private readonly authorization?: string
@@ -63,19 +75,17 @@ export class TokenClient {
   /** A 400's OAuth `error` is the grant's fault (an expired code, a revoked refresh token): `refused` says what it means, if anything. */
   private async tokenRequest (form: Record<string, string>, refused: (error: unknown) => Error | undefined): Promise<TokenResponse> {
     const { status, text } = await this.post(this.options.endpoints.token, form)
-    let body: Partial<TokenResponse> & { error?: unknown }
-    try {
-      body = JSON.parse(text)
-    } catch {
-      throw new IdpResponseError(`token endpoint status ${status}, not JSON`)
-    }
+    const body = jsonObject(text, `token endpoint status ${status}`)
     const refusal = status === 400 ? refused(body.error) : undefined
     if (refusal !== undefined) throw refusal
     if (status !== 200) {
       throw new IdpResponseError(`token endpoint status ${status}${typeof body.error === 'string' ? ` ${body.error.slice(0, 40)}` : ''}`)
     }
     if (typeof body.access_token !== 'string') throw new IdpResponseError('token endpoint answer has no access_token')
-    return body as TokenResponse
+    for (const field of ['id_token', 'refresh_token'] as const) {
+      if (body[field] !== undefined && typeof body[field] !== 'string') throw new IdpResponseError(`token endpoint answer has a ${field} that is not a string`)
+    }
+    return body as unknown as TokenResponse
   }
 
   /** Exchanges an authorization code (with its PKCE verifier) for tokens. */
@@ -108,10 +118,6 @@ export class TokenClient {
     const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/json' }
     const { status, text } = await this.send(this.options.endpoints.userInfo, { method: 'GET', headers })
     if (status !== 200) throw new IdpResponseError(`userInfo endpoint status ${status}`)
-    try {
-      return JSON.parse(text)
-    } catch {
-      throw new IdpResponseError('userInfo endpoint answer is not JSON')
-    }
+    return jsonObject(text, 'userInfo endpoint answer')
   }
 }

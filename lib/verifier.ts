@@ -1,6 +1,7 @@
 import { createHash, KeyObject, verify } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import { PoolKeys, type PoolKeysOptions } from './jwks.js'
+import { ACCESS_CLAIMS, checkClaimTypes, ID_CLAIMS } from './claim-types.js'
 import { checkTimes, decodeJwt } from './jwt.js'
 import { TokenRejected } from './token-rejected.js'
 
@@ -68,6 +69,7 @@ export class CognitoVerifier {
     const claims = await this.verify(token)
     if (claims.token_use !== 'access') throw new TokenRejected('token_use is not access')
     if (typeof claims.client_id !== 'string') throw new TokenRejected('client_id is missing')
+    checkClaimTypes(claims, ACCESS_CLAIMS)
     return claims as AccessTokenClaims
   }
 
@@ -78,6 +80,7 @@ export class CognitoVerifier {
   async verifyIdToken (token: string, nonce: string | undefined, accessToken: string): Promise<IdTokenClaims> {
     const claims = await this.verify(token)
     if (claims.token_use !== 'id') throw new TokenRejected('token_use is not id')
+    checkClaimTypes(claims, ID_CLAIMS)
     if (claims.aud !== this.options.clientId) throw new TokenRejected('aud does not match')
     if (nonce !== undefined && claims.nonce !== nonce) throw new TokenRejected('nonce does not match')
     if (claims.at_hash !== undefined && claims.at_hash !== atHash(accessToken)) throw new TokenRejected('at_hash does not match')

@@ -4,7 +4,8 @@ import { buildExampleApp } from '../example/app.js'
 import { startCognitoEmulator } from '../lib/testing/index.js'
 
 test('the example app: a guest home page, /claims as the seed shows it, /admin and /edit by group', async (t) => {
-  const idp = await startCognitoEmulator()
+  // Cognito's real issuer and domain, reached through the emulator's dispatcher: the plugin's default JWKS URL is used.
+  const idp = await startCognitoEmulator({ hosts: 'aws' })
   t.after(() => idp.close())
   const client = idp.clients[0] as (typeof idp.clients)[number]
   const app = await buildExampleApp({
@@ -32,4 +33,5 @@ test('the example app: a guest home page, /claims as the seed shows it, /admin a
   assert.equal((await app.inject({ url: '/edit', cookies: as('bob') })).statusCode, 200)
   assert.equal((await app.inject({ url: '/edit', cookies: as('carol') })).statusCode, 403)
   assert.equal((await app.inject({ url: '/claims', headers: { accept: 'text/html' } })).headers.location, '/login?returnTo=%2Fclaims')
+  assert.equal(idp.stats.jwksRequests, 1)
 })

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto'
-
 /** A user of the emulated pool. */
 export interface EmulatorUser {
-  username: string
+  /** Required, except in pools that sign in by email: there Cognito generates the username (the user's `sub`). */
+  username?: string
   password: string
   /** Defaults to a random UUID, as Cognito assigns. */
   sub?: string
@@ -13,6 +12,9 @@ export interface EmulatorUser {
   /** More attributes, `custom:*` included, copied into the ID token and userInfo. */
   attributes?: Record<string, string>
 }
+
+/** OAuth flows an app client may use, as Cognito's `AllowedOAuthFlows` (the implicit grant is not emulated). */
+export type EmulatorOAuthFlow = 'code' | 'client_credentials'
 
 /** An app client of the emulated pool. */
 export interface EmulatorClient {
@@ -25,19 +27,36 @@ export interface EmulatorClient {
   scopes?: string[]
   /** Identity providers the client may use. Default: `['COGNITO']`. */
   identityProviders?: string[]
-  /** Issue a new refresh token on each refresh and retire the old one. Default false. */
+  /** Default `['code']`. `client_credentials` needs a secret and cannot share a client with `code`, as on Cognito. */
+  allowedOAuthFlows?: EmulatorOAuthFlow[]
+  /** Issue a new refresh token on each refresh and retire the old one; the new one keeps the first one's expiry. Default false. */
   refreshTokenRotation?: boolean
+  /** With rotation: seconds (0–60) the rotated-out refresh token still works, for client retries. Default 0. */
+  retryGracePeriodSeconds?: number
+  /** Cognito's `EnableTokenRevocation`: `/oauth2/revoke` works and tokens carry `jti` and `origin_jti`. Default true. */
+  enableTokenRevocation?: boolean
 }
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1. Requests are served only for loopback host names and this one (no DNS rebinding). */
   host?: string
   /** Default us-east-1. */
   region?: string
   /** Default `{region}_Emulat0r`. */
   userPoolId?: string
+  /**
+   * `'aws'`: issue Cognito's real issuer (`https://cognito-idp.{region}.amazonaws.com/{userPoolId}`) and domain
+   * (`https://{domainPrefix}.auth.{region}.amazoncognito.com`), reached through `idp.dispatcher()`. Default `'loopback'`.
+   */
+  hosts?: 'loopback' | 'aws'
+  /** The hosted-UI domain prefix in `'aws'` mode. Default `emulator`. */
+  domainPrefix?: string
+  /** Cognito's `UsernameAttributes`: `['email']` signs users in by email and gives them a generated username. Default none. */
+  usernameAttributes?: Array<'email'>
+  /** Cognito's `UsernameConfiguration.CaseSensitive`. Default true. */
+  caseSensitive?: boolean
   /** Default: the demo users (alice in admin, bob in editor, carol in none). */
   users?: EmulatorUser[]
   /** Default: the demo client (confidential, callbacks on http://localhost:5000). */
@@ -66,51 +85,3 @@ export const demoUsers: EmulatorUser[] = [
   { username: 'bob', password: demoPassword, email: 'bob@example.com', emailVerified: true, groups: ['editor'] },
   { username: 'carol', password: demoPassword, email: 'carol@example.com', emailVerified: false }
 ]
-
-/** A user as the emulator keeps it: every optional field settled once. */
-export interface PoolUser extends Required<Omit<EmulatorUser, 'email' | 'emailVerified'>> {
-  email?: string
-  emailVerified: boolean
-}
-
-export interface PoolClient extends EmulatorClient {
-  scopes: string[]
-  identityProviders: string[]
-}
-
-export interface PoolConfig {
-  region: string
-  userPoolId: string
-  users: Map<string, PoolUser>
-  clients: Map<string, PoolClient>
-  ttl: { access: number, id: number, refresh: number, code: number, session: number }
-}
-
-export function poolConfig (options: EmulatorOptions): PoolConfig {
-  const region = options.region ?? 'us-east-1'
-  const users = (options.users ?? demoUsers).map((u): PoolUser => ({
-    sub: randomUUID(),
-    groups: [],
-    attributes: {},
-    ...u,
-    emailVerified: u.emailVerified ?? false
-  }))
-  const clients = (options.clients ?? [demoClient]).map((c): PoolClient => ({
-    scopes: DEFAULT_SCOPES,
-    identityProviders: ['COGNITO'],
-    ...c
-  }))
-  return {
-    region,
-    userPoolId: options.userPoolId ?? `${region}_Emulat0r`,
-    users: new Map(users.map((u) => [u.username, u])),
-    clients: new Map(clients.map((c) => [c.clientId, c])),
-    ttl: {
-      access: options.accessTokenTtl ?? 3600,
-      id: options.idTokenTtl ?? 3600,
-      refresh: options.refreshTokenTtl ?? 30 * 24 * 3600,
-      code: options.codeTtl ?? 300,
-      session: options.sessionTtl ?? 3600
-    }
-  }
-}

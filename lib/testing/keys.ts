@@ -42,8 +42,11 @@ export function atHash (accessToken: string): string {
   return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url')
 }
 
-/** Cognito refresh tokens are opaque JWEs: five dot-separated parts behind an RSA-OAEP header. */
+/** Bytes of ciphertext that make a refresh token as long as Cognito's: 1,750 characters in all. */
+const REFRESH_CIPHERTEXT_BYTES = 978
+
+/** Cognito refresh tokens are opaque JWEs: five dot-separated parts behind an RSA-OAEP header, about 1,750 characters. */
 export function opaqueRefreshToken (): string {
   const header = b64url(JSON.stringify({ cty: 'JWT', enc: 'A256GCM', alg: 'RSA-OAEP' }))
-  return [header, b64url(randomBytes(256)), b64url(randomBytes(12)), b64url(randomBytes(400)), b64url(randomBytes(16))].join('.')
+  return [header, b64url(randomBytes(256)), b64url(randomBytes(12)), b64url(randomBytes(REFRESH_CIPHERTEXT_BYTES)), b64url(randomBytes(16))].join('.')
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { PoolClient, PoolConfig, PoolUser } from './config.js'
-import { atHash, createSigningKey, opaqueRefreshToken, signJwt, type SigningKey } from './keys.js'
+import type { PoolConfig, PoolUser } from './pool-config.js'
+import { createSigningKey, opaqueRefreshToken, type SigningKey } from './keys.js'
 
 /** A fault the token endpoint plays instead of answering normally. */
 export interface TokenFault {
@@ -35,25 +35,17 @@ export interface RefreshGrant {
   scopes: string[]
   authTime: number
   originJti: string
+  /** The login's absolute end: a rotated token keeps the expiry of the one it replaces. */
+  loginExpiresAt: number
+  /** This token's end: the login's, or sooner once rotated out (the retry grace period). */
   expiresAt: number
 }
 
-export interface TokenSet {
-  access_token: string
-  id_token?: string
-  refresh_token?: string
-  expires_in: number
-  token_type: 'Bearer'
-}
+/** A hosted-UI sign-in session: who, since when (`auth_time`), until when. */
+export interface HostedSession { username: string, authTime: number, expiresAt: number }
 
-interface MintInput {
-  user: PoolUser
-  client: PoolClient
-  scopes: string[]
-  authTime: number
-  originJti: string
-  nonce?: string
-}
+/** A sign-in form the emulator served: its CSRF token is good only for that form's query, once, until it expires. */
+export interface SignInForm { search: string, expiresAt: number }
 
 /** The user pool's changing state: keys, grants, sessions, the clock, faults and counters. */
 export class Pool {
@@ -65,12 +57,15 @@ export class Pool {
   readonly stats = { jwksRequests: 0, tokenRequests: 0, userInfoRequests: 0, revokeRequests: 0 }
   readonly codes = new Map<string, CodeGrant>()
   readonly refreshTokens = new Map<string, RefreshGrant>()
-  readonly sessions = new Map<string, { username: string, expiresAt: number }>()
-  readonly revokedOrigins = new Set<string>()
+  readonly sessions = new Map<string, HostedSession>()
+  readonly forms = new Map<string, SignInForm>()
+  /** `origin_jti` of revoked logins, until the last access token they issued has expired. */
+  readonly revokedOrigins = new Map<string, number>()
   /** Aborted when the emulator closes, ending any delay a fault is playing. */
   readonly closing = new AbortController()
   /** Keys no longer signing but still published, as after a Cognito key rotation. */
   readonly retiredKeys: SigningKey[] = []
+  private purgedAt = 0
 
   private constructor (readonly config: PoolConfig, public idKey: SigningKey, public accessKey: SigningKey) {}
 
@@ -84,6 +79,17 @@ export class Pool {
     return Math.floor(Date.now() / 1000) + this.clockOffset
   }
 
+  /** Drops every code, session, form, refresh token and revocation past its expiry; at most once per second of pool time. */
+  purge (): void {
+    const now = this.now()
+    if (now === this.purgedAt) return
+    this.purgedAt = now
+    for (const map of [this.codes, this.refreshTokens, this.sessions, this.forms]) {
+      for (const [key, { expiresAt }] of map) if (expiresAt <= now) map.delete(key)
+    }
+    for (const [origin, until] of this.revokedOrigins) if (until <= now) this.revokedOrigins.delete(origin)
+  }
+
   publishedKeys (): SigningKey[] {
     return [this.idKey, this.accessKey, ...this.retiredKeys]
   }
@@ -95,16 +101,30 @@ export class Pool {
     this.accessKey = accessKey
   }
 
-  newSession (username: string): string {
+  newSession (username: string, authTime: number): string {
     const sid = randomBytes(24).toString('base64url')
-    this.sessions.set(sid, { username, expiresAt: this.now() + this.config.ttl.session })
+    this.sessions.set(sid, { username, authTime, expiresAt: this.now() + this.config.ttl.session })
     return sid
   }
 
-  sessionUser (sid: string | undefined): PoolUser | undefined {
+  session (sid: string | undefined): { user: PoolUser, authTime: number } | undefined {
     const session = sid === undefined ? undefined : this.sessions.get(sid)
     if (session === undefined || session.expiresAt <= this.now()) return undefined
-    return this.config.users.get(session.username)
+    const user = this.config.users.get(session.username)
+    return user === undefined ? undefined : { user, authTime: session.authTime }
+  }
+
+  newForm (search: string): string {
+    const csrf = randomBytes(18).toString('base64url')
+    this.forms.set(csrf, { search, expiresAt: this.now() + this.config.ttl.session })
+    return csrf
+  }
+
+  /** Spends a form's CSRF token: true only for a token this pool served for this very query, still fresh. */
+  spendForm (csrf: string, search: string): boolean {
+    const form = this.forms.get(csrf)
+    this.forms.delete(csrf)
+    return form !== undefined && form.search === search && form.expiresAt > this.now()
   }
 
   newCode (grant: Omit<CodeGrant, 'expiresAt'>): string {
@@ -113,81 +133,15 @@ export class Pool {
     return code
   }
 
-  newRefreshToken (grant: Omit<RefreshGrant, 'expiresAt'>): string {
+  newRefreshToken (grant: Omit<RefreshGrant, 'expiresAt' | 'loginExpiresAt'>, loginExpiresAt = this.now() + this.config.ttl.refresh): string {
     const token = opaqueRefreshToken()
-    this.refreshTokens.set(token, { ...grant, expiresAt: this.now() + this.config.ttl.refresh })
+    this.refreshTokens.set(token, { ...grant, loginExpiresAt, expiresAt: loginExpiresAt })
     return token
   }
 
-  /** Access token, and an ID token when `openid` was granted, shaped as Cognito issues them. */
-  mintUserTokens ({ user, client, scopes, authTime, originJti, nonce }: MintInput): TokenSet {
-    const iat = this.now()
-    const eventId = randomUUID()
-    const groups = user.groups.length > 0 ? { 'cognito:groups': user.groups } : {}
-    const accessToken = signJwt(this.accessKey, {
-      sub: user.sub,
-      ...groups,
-      iss: this.issuer,
-      version: 2,
-      client_id: client.clientId,
-      origin_jti: originJti,
-      event_id: eventId,
-      token_use: 'access',
-      scope: scopes.join(' '),
-      auth_time: authTime,
-      exp: iat + this.config.ttl.access,
-      iat,
-      jti: randomUUID(),
-      username: user.username
-    })
-    const tokens: TokenSet = { access_token: accessToken, expires_in: this.config.ttl.access, token_type: 'Bearer' }
-    if (scopes.includes('openid')) {
-      tokens.id_token = signJwt(this.idKey, {
-        at_hash: atHash(accessToken),
-        sub: user.sub,
-        ...groups,
-        ...(user.email === undefined ? {} : { email_verified: user.emailVerified }),
-        iss: this.issuer,
-        'cognito:username': user.username,
-        ...(nonce === undefined ? {} : { nonce }),
-        origin_jti: originJti,
-        aud: client.clientId,
-        event_id: eventId,
-        token_use: 'id',
-        auth_time: authTime,
-        exp: iat + this.config.ttl.id,
-        iat,
-        jti: randomUUID(),
-        ...(user.email === undefined ? {} : { email: user.email }),
-        ...user.attributes
-      })
-    }
-    return tokens
-  }
-
-  /** Everything a completed sign-in yields: access, ID (with `openid`) and a new refresh token sharing one `origin_jti`. */
-  login (input: Omit<MintInput, 'originJti'>): TokenSet {
-    const originJti = randomUUID()
-    const tokens = this.mintUserTokens({ ...input, originJti })
-    const grant = { clientId: input.client.clientId, username: input.user.username, scopes: input.scopes, authTime: input.authTime, originJti }
-    return { ...tokens, refresh_token: this.newRefreshToken(grant) }
-  }
-
-  /** A machine-to-machine access token: no user, custom scopes only. */
-  mintClientToken (client: PoolClient, scopes: string[]): TokenSet {
-    const iat = this.now()
-    const accessToken = signJwt(this.accessKey, {
-      sub: client.clientId,
-      token_use: 'access',
-      scope: scopes.join(' '),
-      auth_time: iat,
-      iss: this.issuer,
-      exp: iat + this.config.ttl.access,
-      iat,
-      version: 2,
-      jti: randomUUID(),
-      client_id: client.clientId
-    })
-    return { access_token: accessToken, expires_in: this.config.ttl.access, token_type: 'Bearer' }
+  /** Ends a login: every refresh token of it (a rotation chain included), and its access tokens at userInfo. */
+  revokeLogin (originJti: string): void {
+    for (const [token, grant] of this.refreshTokens) if (grant.originJti === originJti) this.refreshTokens.delete(token)
+    this.revokedOrigins.set(originJti, this.now() + Math.max(this.config.ttl.access, this.config.ttl.id))
   }
 }

@@ -174,15 +174,3 @@ test('the sign-in form validates its query like authorize, and tolerates missing
   assert.equal(empty.status, 200)
   assert.match(empty.body, /Incorrect username or password\./)
 })
-
-test('without a scope parameter the client gets all its non-custom scopes', async (t) => {
-  const idp = await emulator(t)
-  const hop = await signIn(new Browser(), authorizeUrl(idp, { scope: undefined }))
-  const res = await fetch(`${idp.domain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${idp.clients[0]?.clientId}:${idp.clients[0]?.clientSecret}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: codeOf(hop), redirect_uri: CALLBACK })
-  })
-  const { access_token: token } = await res.json() as { access_token: string }
-  assert.equal(JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).scope, 'openid email phone profile aws.cognito.signin.user.admin')
-})

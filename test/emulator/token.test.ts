@@ -4,13 +4,15 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } 
 import { request } from 'undici'
 import { startCognitoEmulator, type CognitoEmulator, type EmulatorOptions } from '../../lib/testing/index.js'
 import { authorizeUrl, Browser, codeOf, pkcePair, signIn } from '../helpers/hosted-ui.js'
+import { basic, postForm, type Answer } from './oauth.js'
 
 const CALLBACK = 'http://localhost:5000/postlogin'
 const SECRET = 'public-client-has-none-but-this-one-has-a-secret-0001'
 const clients: EmulatorOptions['clients'] = [
   { clientId: 'confidential', clientSecret: SECRET, callbackUrls: [CALLBACK], logoutUrls: [], scopes: ['openid', 'email', 'phone', 'orders/read', 'orders/write'] },
   { clientId: 'public', callbackUrls: [CALLBACK], logoutUrls: [] },
-  { clientId: 'rotating', clientSecret: SECRET, callbackUrls: [CALLBACK], logoutUrls: [], refreshTokenRotation: true }
+  { clientId: 'rotating', clientSecret: SECRET, callbackUrls: [CALLBACK], logoutUrls: [], refreshTokenRotation: true },
+  { clientId: 'm2m', clientSecret: SECRET, callbackUrls: [], logoutUrls: [], scopes: ['orders/read', 'orders/write'], allowedOAuthFlows: ['client_credentials'] }
 ]
 const users: EmulatorOptions['users'] = [
   { username: 'alice', password: 'Passw0rd!', email: 'alice@example.com', emailVerified: true, groups: ['admin', 'editor'], attributes: { 'custom:tenant': 'acme', name: 'Alice' } },
@@ -23,17 +25,8 @@ async function emulator (t: { after: (fn: () => Promise<void>) => void }, option
   return idp
 }
 
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
-
-async function tokenRequest (idp: CognitoEmulator, form: Record<string, string>, headers: Record<string, string> = { authorization: basic('confidential', SECRET) }): Promise<{ status: number, body: Record<string, unknown>, headers: Record<string, unknown> }> {
-  const res = await request(`${idp.domain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString()
-  })
-  const text = await res.body.text()
-  return { status: res.statusCode, body: text === '' ? {} : JSON.parse(text), headers: res.headers }
-}
+const tokenRequest = async (idp: CognitoEmulator, form: Record<string, string>, headers: Record<string, string> = { authorization: basic('confidential', SECRET) }): Promise<Answer> =>
+  await postForm(idp, '/oauth2/token', form, headers)
 
 /** Signs in through the hosted UI and returns a fresh code, with the PKCE verifier that goes with it. */
 async function code (idp: CognitoEmulator, clientId = 'confidential', username = 'alice', nonce = 'n-1'): Promise<{ code: string, verifier: string }> {
@@ -109,7 +102,7 @@ test('cognito:groups appears only for users in groups; no openid scope means no 
   assert.equal(id.email, undefined)
 
   const { verifier, challenge } = pkcePair()
-  const hop = await signIn(new Browser(), authorizeUrl(idp, { client_id: 'confidential', scope: 'email', code_challenge: challenge, code_challenge_method: 'S256' }))
+  const hop = await signIn(new Browser(), authorizeUrl(idp, { client_id: 'confidential', scope: 'orders/read', code_challenge: challenge, code_challenge_method: 'S256' }))
   const noOpenid = await tokenRequest(idp, exchange({ code: codeOf(hop), verifier }))
   assert.equal(noOpenid.status, 200)
   assert.equal(noOpenid.body.id_token, undefined)
@@ -205,16 +198,17 @@ test('refresh token rotation returns a new refresh token and retires the old one
 
 test('client_credentials issues a user-less access token with custom scopes only', async (t) => {
   const idp = await emulator(t)
-  const res = await tokenRequest(idp, { grant_type: 'client_credentials', scope: 'orders/read' })
+  const m2m = { authorization: basic('m2m', SECRET) }
+  const res = await tokenRequest(idp, { grant_type: 'client_credentials', scope: 'orders/read' }, m2m)
   assert.equal(res.status, 200)
   assert.equal(res.body.id_token, undefined)
   assert.equal(res.body.refresh_token, undefined)
   const claims = await verify(idp, res.body.access_token as string)
   assert.deepEqual(Object.keys(claims).sort(), ['auth_time', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub', 'token_use', 'version'])
-  assert.equal(claims.sub, 'confidential')
+  assert.equal(claims.sub, 'm2m')
   assert.equal(claims.scope, 'orders/read')
-  assert.equal((await verify(idp, (await tokenRequest(idp, { grant_type: 'client_credentials' })).body.access_token as string)).scope, 'orders/read orders/write')
-  assert.equal((await tokenRequest(idp, { grant_type: 'client_credentials', scope: 'openid' })).body.error, 'invalid_scope')
+  assert.equal((await verify(idp, (await tokenRequest(idp, { grant_type: 'client_credentials' }, m2m)).body.access_token as string)).scope, 'orders/read orders/write')
+  assert.equal((await tokenRequest(idp, { grant_type: 'client_credentials', scope: 'openid' }, m2m)).body.error, 'invalid_scope')
   assert.equal((await tokenRequest(idp, { grant_type: 'client_credentials', client_id: 'public' }, {})).body.error, 'unauthorized_client')
 })
 

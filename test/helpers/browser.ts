@@ -1,4 +1,4 @@
-import { request } from 'undici'
+import { request, type Dispatcher } from 'undici'
 
 interface StoredCookie { value: string, path: string, expires: number, secure: boolean, httpOnly: boolean }
 
@@ -18,6 +18,9 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
  */
 export class Browser {
   readonly cookies = new Map<string, Map<string, StoredCookie>>()
+
+  /** `dispatcher`: how requests travel, e.g. the emulator's, which reaches its Cognito hosts. */
+  constructor (private readonly dispatcher?: Dispatcher) {}
 
   cookieHeader (url: URL): string {
     const now = Date.now()
@@ -68,7 +71,7 @@ export class Browser {
       body = new URLSearchParams(init.form).toString()
       headers['content-type'] = 'application/x-www-form-urlencoded'
     }
-    const res = await request(url, { method: (init.method ?? (body === undefined ? 'GET' : 'POST')) as 'GET', headers, body })
+    const res = await request(url, { method: (init.method ?? (body === undefined ? 'GET' : 'POST')) as 'GET', headers, body, dispatcher: this.dispatcher })
     const raw = res.headers['set-cookie']
     const setCookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]
     for (const c of setCookies) this.store(url, c)

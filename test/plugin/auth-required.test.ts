@@ -63,12 +63,13 @@ test('the example of a real browser: /claims after login answers from the verifi
   assert.equal(idp.stats.jwksRequests, 1)
 })
 
-test('a client_credentials token in the cookie has no username: request.cognito.username is its sub', async (t) => {
-  const { app, idp } = await startApp(t)
-  const token = idp.issueClientToken({ clientId: 'testclient', scopes: ['api/read'] }).access_token
-  const res = await app.inject({ url: '/claims', cookies: { 'cognito-access-token': token } })
+test('a client_credentials token has no username: request.cognito.username is its sub', async (t) => {
+  const m2m = { clientId: 'm2m', clientSecret: 'm2m-secret-0123456789abcdefghijklmn', callbackUrls: [], logoutUrls: [], scopes: ['api/read'], allowedOAuthFlows: ['client_credentials' as const] }
+  const { app, idp } = await startApp(t, { extraClients: [m2m], options: { allowedClientIds: ['m2m'] } })
+  const token = idp.issueClientToken({ clientId: 'm2m', scopes: ['api/read'] }).access_token
+  const res = await app.inject({ url: '/claims', headers: { authorization: `Bearer ${token}` } })
   assert.equal(res.statusCode, 200)
-  assert.equal(res.json().username, 'testclient')
+  assert.equal(res.json().username, 'm2m')
   assert.deepEqual(res.json().groups, [])
 })
 

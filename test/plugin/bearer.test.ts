@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { EmulatorClient } from '../../lib/testing/index.js'
 import { startApp } from '../helpers/app.js'
 
 const partner = { clientId: 'partnerclient', clientSecret: 'partner-secret-0123456789abcdefghij', callbackUrls: [], logoutUrls: [], scopes: ['openid', 'orders/read', 'orders/write'] }
+// Cognito keeps client_credentials apart from the code flow: a machine client of its own.
+const machine: EmulatorClient = { ...partner, clientId: 'partnerm2m', scopes: ['orders/read', 'orders/write'], allowedOAuthFlows: ['client_credentials'] }
 
 async function bearerApp (t: Parameters<typeof startApp>[0], options = {}): ReturnType<typeof startApp> {
   return await startApp(t, {
-    extraClients: [partner, { ...partner, clientId: 'strangerclient' }],
+    extraClients: [partner, { ...partner, clientId: 'strangerclient' }, machine],
     options: { allowedClientIds: ['partnerclient'], ...options },
     routes: (app) => app.get('/orders', { preHandler: app.authRequired({ scopes: ['orders/read'] }) }, async (request) => ({ caller: request.cognito.username }))
   })
@@ -49,12 +52,12 @@ test('a bearer token of another client is not accepted in the cookie', async (t)
 })
 
 test('client_credentials tokens work, and authRequired({ scopes }) checks scopes with insufficient_scope', async (t) => {
-  const { app, idp } = await bearerApp(t)
-  const reader = idp.issueClientToken({ clientId: 'partnerclient', scopes: ['orders/read'] }).access_token
+  const { app, idp } = await bearerApp(t, { allowedClientIds: ['partnerm2m'] })
+  const reader = idp.issueClientToken({ clientId: 'partnerm2m', scopes: ['orders/read'] }).access_token
   const ok = await app.inject({ url: '/orders', headers: { authorization: `Bearer ${reader}` } })
   assert.equal(ok.statusCode, 200)
-  assert.deepEqual(ok.json(), { caller: 'partnerclient' })
-  const writer = idp.issueClientToken({ clientId: 'partnerclient', scopes: ['orders/write'] }).access_token
+  assert.deepEqual(ok.json(), { caller: 'partnerm2m' })
+  const writer = idp.issueClientToken({ clientId: 'partnerm2m', scopes: ['orders/write'] }).access_token
   const denied = await app.inject({ url: '/orders', headers: { authorization: `Bearer ${writer}` } })
   assert.equal(denied.statusCode, 403)
   assert.equal(denied.json().code, 'FST_COGNITO_INSUFFICIENT_SCOPE')

@@ -58,7 +58,7 @@ test('fetchUserInfo works for bearer callers too, checked against the token sub'
 })
 
 test('a login without openid has no ID token and no user info; refresh still works and keeps it empty', async (t) => {
-  const { url, idp } = await startApp(t, { options: { scopes: ['email'], refreshFlow: true, cookieMaxAge: 7200 } })
+  const { url, idp } = await startApp(t, { options: { scopes: ['aws.cognito.signin.user.admin'], refreshFlow: true, cookieMaxAge: 7200 } })
   const browser = new Browser()
   const final = last(await logIn(browser, url, 'alice', '/claims'))
   assert.deepEqual(json(final).userInfo, {})

@@ -3,9 +3,13 @@ import { test } from 'node:test'
 import { Browser, json, last, logIn, startApp } from '../helpers/app.js'
 import { signIn } from '../helpers/hosted-ui.js'
 
+// Cognito's real hosts: the plugin's default issuer and JWKS URL, reached through the emulator's dispatcher.
+const AWS = { emulator: { hosts: 'aws' } } as const
+
 test('full login as a user in groups: Hosted UI, callback, then the protected route shows claims and user info', async (t) => {
-  const { url, idp } = await startApp(t)
-  const browser = new Browser()
+  const { url, idp, options } = await startApp(t, AWS)
+  assert.equal(options.issuer, undefined)
+  const browser = new Browser(idp.dispatcher())
   const hops = await logIn(browser, url, 'alice', '/claims')
   const final = last(hops)
   assert.equal(final.url, `${url}/claims`)
@@ -16,7 +20,8 @@ test('full login as a user in groups: Hosted UI, callback, then the protected ro
   const claims = body.claims as Record<string, unknown>
   assert.equal(claims.token_use, 'access')
   assert.equal(claims.client_id, 'testclient')
-  assert.equal(claims.iss, idp.issuer)
+  assert.equal(claims.iss, 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Emulat0r')
+  assert.equal(idp.stats.jwksRequests, 1)
   const userInfo = body.userInfo as Record<string, unknown>
   assert.equal(userInfo.email, 'alice@example.com')
   assert.equal(userInfo['cognito:username'], 'alice')
@@ -30,8 +35,8 @@ test('full login as a user in groups: Hosted UI, callback, then the protected ro
 })
 
 test('full login as a user in no group: claims yes, admin 403, group checks all and any', async (t) => {
-  const { url } = await startApp(t)
-  const carol = new Browser()
+  const { url, idp } = await startApp(t, AWS)
+  const carol = new Browser(idp.dispatcher())
   await logIn(carol, url, 'carol')
   const claims = await carol.fetch(`${url}/claims`, { headers: { accept: 'application/json' } })
   assert.equal(claims.status, 200)
@@ -41,12 +46,12 @@ test('full login as a user in no group: claims yes, admin 403, group checks all 
     assert.equal(res.status, 403, path)
     assert.equal(json(res).code, 'FST_COGNITO_FORBIDDEN')
   }
-  const bob = new Browser()
+  const bob = new Browser(idp.dispatcher())
   await logIn(bob, url, 'bob')
   assert.equal((await bob.fetch(`${url}/edit`)).status, 200)
   assert.equal((await bob.fetch(`${url}/both`)).status, 403)
   assert.equal((await bob.fetch(`${url}/admin`)).status, 403)
-  const alice = new Browser()
+  const alice = new Browser(idp.dispatcher())
   await logIn(alice, url, 'alice')
   assert.equal((await alice.fetch(`${url}/admin`)).status, 200)
   assert.equal((await alice.fetch(`${url}/edit`)).status, 200)
@@ -54,15 +59,15 @@ test('full login as a user in no group: claims yes, admin 403, group checks all 
 })
 
 test('login lands on afterLogin when no page asked for it', async (t) => {
-  const { url } = await startApp(t, { options: { afterLogin: '/claims' } })
-  const final = last(await logIn(new Browser(), url, 'alice'))
+  const { url, idp } = await startApp(t, { ...AWS, options: { afterLogin: '/claims' } })
+  const final = last(await logIn(new Browser(idp.dispatcher()), url, 'alice'))
   assert.equal(final.url, `${url}/claims`)
   assert.equal(final.status, 200)
 })
 
 test('logout clears session and cookies, ends the Hosted UI session, and access is refused after', async (t) => {
-  const { url, idp } = await startApp(t, { options: { afterLogout: '/' } })
-  const browser = new Browser()
+  const { url, idp } = await startApp(t, { ...AWS, options: { afterLogout: '/' } })
+  const browser = new Browser(idp.dispatcher())
   await logIn(browser, url, 'alice')
   assert.equal((await browser.fetch(`${url}/claims`)).status, 200)
   const out = await browser.follow(`${url}/logout`)
@@ -87,16 +92,16 @@ test('logout clears session and cookies, ends the Hosted UI session, and access 
 })
 
 test('a public client logs in with client_id in the body and no secret', async (t) => {
-  const { url, idp } = await startApp(t, { publicClient: true })
-  const final = last(await logIn(new Browser(), url, 'alice', '/claims'))
+  const { url, idp } = await startApp(t, { ...AWS, publicClient: true })
+  const final = last(await logIn(new Browser(idp.dispatcher()), url, 'alice', '/claims'))
   assert.equal(final.status, 200)
   assert.equal(json(final).username, 'alice')
   assert.equal(idp.stats.tokenRequests, 1)
 })
 
 test('a second login through a live Hosted UI session is silent and replaces the session', async (t) => {
-  const { url } = await startApp(t)
-  const browser = new Browser()
+  const { url, idp } = await startApp(t, AWS)
+  const browser = new Browser(idp.dispatcher())
   await logIn(browser, url, 'alice')
   const first = browser.cookie('127.0.0.1', 'cognito-session')?.value
   const hops = await browser.follow(`${url}/login`)
@@ -107,8 +112,8 @@ test('a second login through a live Hosted UI session is silent and replaces the
 })
 
 test('logins started in two tabs of one browser can each complete; a used one cannot be replayed', async (t) => {
-  const { url } = await startApp(t)
-  const browser = new Browser()
+  const { url, idp } = await startApp(t, AWS)
+  const browser = new Browser(idp.dispatcher())
   // Two tabs each start a login; the user signs in in the first, the second then rides the Hosted UI session.
   const first = await browser.fetch(`${url}/login?returnTo=%2Fclaims`)
   const second = await browser.fetch(`${url}/login?returnTo=%2Fedit`)
@@ -123,8 +128,8 @@ test('logins started in two tabs of one browser can each complete; a used one ca
 })
 
 test('at most three logins stay pending per browser: the oldest is dropped', async (t) => {
-  const { url } = await startApp(t)
-  const browser = new Browser()
+  const { url, idp } = await startApp(t, AWS)
+  const browser = new Browser(idp.dispatcher())
   const starts = []
   for (let i = 0; i < 4; i++) starts.push(await browser.fetch(`${url}/login`))
   const oldest = await signIn(browser, starts[0]?.headers.location as string)

@@ -174,7 +174,8 @@ test('GET /login redirects to the Hosted UI with every parameter, PKCE S256, and
   assert.match(q.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/)
   assert.match(q.get('state') ?? '', /^[A-Za-z0-9_-]{43}$/)
   assert.match(q.get('nonce') ?? '', /^[A-Za-z0-9_-]{43}$/)
-  assert.ok(String(res.headers['set-cookie']).startsWith('cognito-session='))
+  // https, no cookieDomain: the browser enforces the __Host- prefix, so the cookies carry it.
+  assert.ok(String(res.headers['set-cookie']).startsWith('__Host-cognito-session='))
   const again = new URL(String((await app.inject('/login')).headers.location)).searchParams
   assert.notEqual(again.get('state'), q.get('state'))
   assert.notEqual(again.get('code_challenge'), q.get('code_challenge'))

@@ -1,24 +1,27 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { LoggedOutLogins } from '../../lib/logged-out.js'
+import { EndedLogins } from '../../lib/ended-logins.js'
 import { Refresher } from '../../lib/refresh.js'
 import type { TokenClient } from '../../lib/token-client.js'
 import type { CognitoVerifier } from '../../lib/verifier.js'
 
-test('logged-out logins are keyed by origin_jti (else jti), kept until exp, and bounded', () => {
-  const ended = new LoggedOutLogins(2)
-  ended.add({ origin_jti: 'login-a', jti: 'token-1', exp: 100 })
-  assert.ok(ended.has({ origin_jti: 'login-a', jti: 'token-2' }, 50), 'a refreshed token of the same login')
-  assert.ok(!ended.has({ origin_jti: 'login-b' }, 50))
-  ended.add({ jti: 'm2m-token', exp: 100 })
-  assert.ok(ended.has({ jti: 'm2m-token' }, 50))
-  ended.add({ exp: 100 })
-  assert.ok(!ended.has({}, 50), 'nothing to key by, nothing ended')
+test('ended logins are kept until their time, expired ones purged first, and the bound reported when a live one goes', () => {
+  const ended = new EndedLogins(2)
+  assert.ok(ended.end('login:a', 100, 0))
+  assert.ok(ended.has('login:a', 50))
+  assert.ok(!ended.has('login:b', 50))
+  assert.ok(ended.end('login:b', 10, 0))
+  // Full, but login:b has expired by now: it is purged and nothing live is dropped.
+  assert.ok(ended.end('login:c', 100, 20))
+  assert.ok(ended.has('login:a', 20) && ended.has('login:c', 20))
+  // Full of live entries: the oldest goes, and end says so.
+  assert.equal(ended.end('login:d', 100, 20), false)
+  assert.ok(!ended.has('login:a', 20))
   assert.equal(ended.size, 2)
-  ended.add({ origin_jti: 'login-c', exp: 100 })
-  assert.equal(ended.size, 2)
-  assert.ok(!ended.has({ origin_jti: 'login-a' }, 50), 'the oldest went first')
-  assert.ok(!ended.has({ jti: 'm2m-token' }, 101), 'past exp the entry is gone')
+  // Ending a key again never shortens it.
+  ended.end('login:c', 50, 20)
+  assert.ok(ended.has('login:c', 99))
+  assert.ok(!ended.has('login:c', 101), 'past its time the entry is gone')
   assert.equal(ended.size, 1)
 })
 

@@ -11,19 +11,21 @@ test('login parameters: from options, and passed through from /login by allow-li
   const fromOptions = new URL(String((await app.inject('/login')).headers.location)).searchParams
   assert.equal(fromOptions.get('lang'), 'fr')
   assert.equal(fromOptions.get('identity_provider'), 'COGNITO')
-  const res = await app.inject('/login?lang=de&login_hint=bob%40example.com&prompt=login&idp_identifier=example.com&redirect_uri=https://evil.example&client_id=x&scope=admin')
+  const res = await app.inject('/login?lang=de&identity_provider=Google&login_hint=bob%40example.com&prompt=login&idp_identifier=example.com&redirect_uri=https://evil.example&client_id=x&scope=admin')
   const passed = new URL(String(res.headers.location)).searchParams
-  assert.equal(passed.get('lang'), 'de')
+  // What the app configured wins; the query only fills what it left unset.
+  assert.equal(passed.get('lang'), 'fr')
+  assert.equal(passed.get('identity_provider'), 'COGNITO')
   assert.equal(passed.get('login_hint'), 'bob@example.com')
   assert.equal(passed.get('prompt'), 'login')
   assert.equal(passed.get('idp_identifier'), 'example.com')
   assert.equal(passed.get('redirect_uri'), `${url}/postlogin`)
   assert.equal(passed.get('client_id'), 'testclient')
   assert.equal(passed.get('scope'), null)
-  // Through the emulator: the hint fills the form, the language marks the page.
+  // Through the emulator: the hint fills the form, the configured language marks the page.
   const form = last(await new Browser().follow(`${url}/login?login_hint=bob&lang=de`))
   assert.equal(formValue(form.body, 'username'), 'bob')
-  assert.match(form.body, /<html lang="de">/)
+  assert.match(form.body, /<html lang="fr">/)
 })
 
 test('logout revokes the refresh token before redirecting (confidential and public clients)', async (t) => {

@@ -19,7 +19,7 @@ after(() => {
   const lines = logs.flat()
   assert.ok(lines.length > 0, 'the audit saw log lines')
   for (const line of lines) {
-    for (const secret of secrets) assert.ok(!line.includes(secret), `a log line holds a secret: ${line.slice(0, 200)}`)
+    for (const secret of secrets) assert.ok(!line.includes(secret), `a log line holds a secret (${secret.slice(0, 40)}): ${line.slice(0, 200)}`)
   }
 })
 
@@ -29,7 +29,8 @@ export function recordingDispatcher (sent: URLSearchParams[] = []): Dispatcher {
     if (typeof opts.body === 'string') {
       const form = new URLSearchParams(opts.body)
       sent.push(form)
-      for (const [, value] of form) remember(value)
+      // The grant type names a protocol step, not a secret.
+      for (const [name, value] of form) if (name !== 'grant_type') remember(value)
     }
     const headers = opts.headers as Record<string, string> | undefined
     remember(headers?.authorization, headers?.authorization?.replace(/^\w+ /, ''))

@@ -17,7 +17,12 @@ test('state missing, wrong, or replayed: 400 FST_COGNITO_INVALID_STATE and nothi
 
   const third = await callbackUrl(browser, app)
   assert.equal((await browser.fetch(third)).status, 302)
-  assertRefused(await browser.fetch(third), 400, 'FST_COGNITO_INVALID_STATE')
+  // Replayed after the login: refused, and the login it would have replaced stays.
+  const replay = await browser.fetch(third)
+  assert.equal(replay.status, 400)
+  assert.equal(json(replay).code, 'FST_COGNITO_INVALID_STATE')
+  assert.ok(!replay.setCookies.some((c) => /^cognito-(session|access-token)=/.test(c)), 'the login is left alone')
+  assert.equal((await browser.fetch(`${app.url}/claims`, { headers: { accept: 'application/json' } })).status, 200)
   assert.equal(app.idp.stats.tokenRequests, 1)
 })
 

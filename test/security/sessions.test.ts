@@ -93,7 +93,7 @@ test('a session sealed under another secret is ignored; with secret rotation the
     'cognito-access-token': browser.cookie('127.0.0.1', 'cognito-access-token')?.value as string
   }
   const cases: Array<[string | string[], string | undefined]> = [
-    ['another-secret-of-at-least-32-characters!!', undefined],
+    ['another-secret-of-at-least-32-characters!!-XYZ-qvw', undefined],
     [['a-new-secret-of-at-least-32-characters-long', SECRET], 'alice@example.com']
   ]
   for (const [secret, email] of cases) {

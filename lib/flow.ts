@@ -1,0 +1,132 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AccessTokens } from './access-tokens.js'
+import type { Endpoints } from './endpoints.js'
+import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
+import { authorizeUrl, newLoginTransaction } from './login.js'
+import type { LoginState } from './login-state.js'
+import { AUTHORIZE_PARAMS, type AuthorizeParams, type ResolvedOptions } from './options.js'
+import type { Refresher } from './refresh.js'
+import { safeReturnTo } from './return-to.js'
+import { isCrossSite } from './same-site.js'
+import { userInfoFrom } from './session.js'
+import type { TokenClient } from './token-client.js'
+import { TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
+
+export interface FlowDeps {
+  options: ResolvedOptions
+  accessTokens: AccessTokens
+  endpoints: Endpoints
+  tokenClient: TokenClient
+  verifier: CognitoVerifier
+  refresher: Refresher
+  state: LoginState
+}
+
+type Query = Record<string, string | string[] | undefined>
+
+/** What a completed callback established. */
+export interface LoginResult {
+  claims: AccessTokenClaims
+  userInfo: Record<string, unknown>
+  /** Where the login asked to go back to (a same-origin path), if it did. */
+  returnTo?: string
+}
+
+const sameString = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+
+/** Cognito's optional authorize parameters from `/login`'s query: the allow-list only, short strings only. */
+export function passedThrough (query: Query): AuthorizeParams {
+  const params: Record<string, string> = {}
+  for (const name of AUTHORIZE_PARAMS) {
+    const value = query[name]
+    if (typeof value === 'string' && value.length <= 256) params[name] = value
+  }
+  return params
+}
+
+/** The login flow as steps a route (the plugin's own, or the app's) calls: start, callback, logout. */
+export function loginFlow (deps: FlowDeps): {
+  start: (request: FastifyRequest, reply: FastifyReply, input: { returnTo?: unknown, authorizeParams?: AuthorizeParams }) => string
+  callback: (request: FastifyRequest, reply: FastifyReply) => Promise<LoginResult>
+  logout: (request: FastifyRequest, reply: FastifyReply) => Promise<string | undefined>
+} {
+  const { options, endpoints, tokenClient, verifier, refresher, state, accessTokens } = deps
+  const redirectUri = options.redirectUrl.href
+  const appOrigin = options.redirectUrl.origin
+  const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
+  const logoutLocation = `${endpoints.logout}?${new URLSearchParams({ client_id: options.clientId, logout_uri: options.logoutUrl.href })}`
+  const ownClient = new Set([options.clientId])
+
+  /** Saves a new pending login and returns the Hosted UI URL to send the browser to. What the app configured wins over `input`. */
+  function start (request: FastifyRequest, reply: FastifyReply, input: { returnTo?: unknown, authorizeParams?: AuthorizeParams }): string {
+    const tx = newLoginTransaction(safeReturnTo(input.returnTo))
+    state.saveTransaction(request, reply, tx)
+    reply.header('cache-control', 'no-store')
+    return authorizeUrl(authorize, tx, { ...input.authorizeParams, ...options.authorizeParams })
+  }
+
+  /**
+   * Checks the callback against this browser's pending logins and exchanges the code. Only a matching state
+   * replaces the session: a forged or replayed one (possibly cross-site) ends the pending logins, never the login.
+   */
+  async function callback (request: FastifyRequest, reply: FastifyReply): Promise<LoginResult> {
+    reply.header('cache-control', 'no-store')
+    const session = state.session(request)
+    const pending = session?.pending ?? []
+    const { state: returned, code, error } = request.query as Query
+    const tx = typeof returned === 'string' && returned !== '' ? pending.find((candidate) => sameString(returned, candidate.state)) : undefined
+    if (tx === undefined) {
+      state.dropPending(request, reply, session)
+      if (typeof returned !== 'string' || returned === '') throw new InvalidStateError('state is missing')
+      throw new InvalidStateError(pending.length === 0 ? 'no login is in progress in this browser' : 'state does not match')
+    }
+    // Transactions are single-use and the earlier login is replaced: clear all before going on.
+    state.clear(request, reply)
+    if (error !== undefined) throw new LoginDeniedError(String(error).replace(/[^\w.-]/g, '').slice(0, 64))
+    if (typeof code !== 'string' || code === '') throw new MissingCodeError()
+
+    const tokens = await tokenClient.exchangeCode(code, tx.verifier, redirectUri)
+    const { claims, id } = await verifier.verifyTokenSet(tokens, tx.nonce, ownClient).catch((err: unknown) => {
+      throw err instanceof TokenRejected ? new InvalidTokenError(err.message) : err
+    })
+    const userInfo = id === undefined ? {} : userInfoFrom(id)
+    state.save(request, reply, {
+      accessToken: tokens.access_token,
+      refreshToken: options.refreshFlow ? tokens.refresh_token : undefined,
+      login: { sub: claims.sub, originJti: claims.origin_jti, userInfo }
+    }, pending.filter((other) => other !== tx))
+    request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
+    return { claims, userInfo, returnTo: tx.returnTo }
+  }
+
+  /**
+   * Ends the session and every cookie of its login in this process, revokes the refresh token, and returns the
+   * Hosted UI logout URL; a cross-site request ends nothing and gets undefined.
+   */
+  async function logout (request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> {
+    reply.header('cache-control', 'no-store')
+    if (isCrossSite(request, appOrigin)) {
+      request.log.warn('fastify-cognito-auth: cross-site logout refused; the session is left alone')
+      return undefined
+    }
+    const refreshToken = state.refreshToken(request)
+    const accessToken = state.accessToken(request)
+    const originJti = state.session(request)?.login?.originJti
+    state.clear(request, reply)
+    // Copies of this login's cookies die here now, not at the token's exp, whether or not the revoke succeeds.
+    const kept = await accessTokens.endLogin({ accessToken, refreshToken, originJti })
+    if (!kept) request.log.warn('fastify-cognito-auth: the ended-logins list is full; the oldest ended login was dropped')
+    if (refreshToken !== undefined) {
+      refresher.forget(refreshToken)
+      // A failed revoke must not keep the user logged in: log it and go on.
+      await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {
+        request.log.warn({ code: err.code }, 'fastify-cognito-auth: refresh token revoke failed')
+      })
+    }
+    return logoutLocation
+  }
+
+  return { start, callback, logout }
+}
