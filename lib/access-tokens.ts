@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto'
 import { EndedLogins } from './ended-logins.js'
 import { JWKS_MAX_AGE } from './jwks.js'
+import { loginIdOf } from './login-id.js'
 import { VerifiedTokenCache } from './token-cache.js'
 import { TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
 
-/** Cognito's longest access-token lifetime: a login known only by its `origin_jti` is ended for this long. */
+/** Cognito's longest access-token lifetime: a login known only by its id in the session is ended for this long. */
 const MAX_ACCESS_TTL = 86_400
 
 /** What `/logout` knows of the login it ends; each part is optional, since any cookie may be missing. */
 export interface EndingLogin {
   accessToken?: string
   refreshToken?: string
-  /** From the sealed session, which the plugin itself wrote. */
-  originJti?: string
+  /** `loginIdOf` its tokens, from the sealed session, which the plugin itself wrote. */
+  loginId?: string
 }
 
 export interface AccessTokensOptions {
@@ -23,10 +24,7 @@ export interface AccessTokensOptions {
   refreshLifetime: number
 }
 
-const loginKey = (claims: { origin_jti?: string, jti?: string }): string | undefined => {
-  const id = claims.origin_jti ?? claims.jti
-  return id === undefined ? undefined : `login:${id}`
-}
+const loginKey = (loginId: string): string => `login:${loginId}`
 const refreshKey = (refreshToken: string): string => `refresh:${createHash('sha256').update(refreshToken).digest('base64url')}`
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
@@ -51,10 +49,8 @@ export class AccessTokens {
   }
 
   /** Whether the login these claims belong to was ended here. */
-  isEnded (claims: { origin_jti?: string, jti?: string }, now = nowSeconds()): boolean {
-    if (this.ended.size === 0) return false
-    const key = loginKey(claims)
-    return key !== undefined && this.ended.has(key, now)
+  isEnded (claims: AccessTokenClaims, now = nowSeconds()): boolean {
+    return this.ended.size > 0 && this.ended.has(loginKey(loginIdOf(claims)), now)
   }
 
   /** Whether this refresh token's login was ended here: it must not be sent to Cognito, nor its result used. */
@@ -83,18 +79,18 @@ export class AccessTokens {
   }
 
   /**
-   * Ends a login in this process: its access token (when it verifies and is this client's), its `origin_jti` from
-   * the session, and its refresh token. Returns false when the list was full of live entries and dropped one.
+   * Ends a login in this process: its access token (when it verifies and is this client's), its login id from the
+   * session, and its refresh token. Returns false when the list was full of live entries and dropped one.
    */
-  async endLogin ({ accessToken, refreshToken, originJti }: EndingLogin): Promise<boolean> {
+  async endLogin ({ accessToken, refreshToken, loginId }: EndingLogin): Promise<boolean> {
     const now = nowSeconds()
     const { clientId, leeway, refreshLifetime } = this.options
     let kept = true
-    const end = (key: string | undefined, until: number): void => { if (key !== undefined) kept = this.ended.end(key, until + leeway, now) && kept }
+    const end = (key: string, until: number): void => { kept = this.ended.end(key, until + leeway, now) && kept }
     const claims = accessToken === undefined ? undefined : await this.claims(accessToken, new Set([clientId])).catch(() => undefined)
-    // A token minted just before logout lives at most as long as this one did: refuse the login that long.
-    if (claims !== undefined) end(loginKey(claims), Math.max(claims.exp, now + claims.exp - claims.iat))
-    if (originJti !== undefined && originJti !== claims?.origin_jti) end(loginKey({ origin_jti: originJti }), now + MAX_ACCESS_TTL)
+    const fromToken = claims === undefined ? undefined : loginIdOf(claims)
+    if (claims !== undefined) end(loginKey(loginIdOf(claims)), Math.max(claims.exp, now + claims.exp - claims.iat))
+    if (loginId !== undefined && loginId !== fromToken) end(loginKey(loginId), now + MAX_ACCESS_TTL)
     if (refreshToken !== undefined) end(refreshKey(refreshToken), now + refreshLifetime)
     return kept
   }

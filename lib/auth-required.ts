@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandl
 import { deferLogin, loginLocation } from './auth-compose.js'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
 import { Identity, type UserInfoSource } from './identity.js'
+import { loginIdOf } from './login-id.js'
 import type { AccessTokens } from './access-tokens.js'
 import type { LoginState } from './login-state.js'
 import type { ResolvedOptions } from './options.js'
@@ -71,7 +72,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   /** User info from the session, only when the session belongs to the same login as the token. */
   function userInfoFor (request: FastifyRequest, claims: AccessTokenClaims): Record<string, unknown> {
     const login = state.session(request)?.login
-    if (login === undefined || login.sub !== claims.sub || login.originJti !== claims.origin_jti) return {}
+    if (login === undefined || login.sub !== claims.sub || login.loginId !== loginIdOf(claims)) return {}
     return login.userInfo
   }
 
@@ -90,7 +91,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       if (accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
       const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
       if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
-      const login = { sub: claims.sub, originJti: claims.origin_jti, userInfo: userInfo ?? userInfoFor(request, claims) }
+      const login = { sub: claims.sub, loginId: loginIdOf(claims), userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
       return new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)

@@ -1,7 +1,7 @@
 /**
  * Logins ended by `/logout` in this process, each until the last moment a token of it could still be presented: a
  * copied access-token cookie, the same token as a bearer, or a copied refresh cookie then stops working here at
- * once, instead of at its `exp`. Keys are a login's `origin_jti` (which every token of one login shares across
+ * once, instead of at its `exp`. Keys are a login's id (`loginIdOf`, shared by every token of one login across
  * refreshes) and a digest of its refresh token. Process-local: each instance learns only of its own logouts.
  *
  * Bounded: expired entries are purged first; only when `maxEntries` logins were ended within one token lifetime

@@ -2,7 +2,9 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccessTokens } from './access-tokens.js'
 import type { Endpoints } from './endpoints.js'
-import { InvalidStateError, InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
+import { InvalidTokenError, LoginDeniedError, MissingCodeError } from './errors.js'
+import { invalidState } from './invalid-state.js'
+import { loginIdOf } from './login-id.js'
 import { authorizeUrl, newLoginTransaction } from './login.js'
 import type { LoginState } from './login-state.js'
 import { AUTHORIZE_PARAMS, type AuthorizeParams, type ResolvedOptions } from './options.js'
@@ -58,6 +60,7 @@ export function loginFlow (deps: FlowDeps): {
   const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
   const logoutLocation = `${endpoints.logout}?${new URLSearchParams({ client_id: options.clientId, logout_uri: options.logoutUrl.href })}`
   const ownClient = new Set([options.clientId])
+  const stateHelp = { ...options, sessionCookie: state.names.session }
 
   /** Saves a new pending login and returns the Hosted UI URL to send the browser to. What the app configured wins over `input`. */
   function start (request: FastifyRequest, reply: FastifyReply, input: { returnTo?: unknown, authorizeParams?: AuthorizeParams }): string {
@@ -79,8 +82,8 @@ export function loginFlow (deps: FlowDeps): {
     const tx = typeof returned === 'string' && returned !== '' ? pending.find((candidate) => sameString(returned, candidate.state)) : undefined
     if (tx === undefined) {
       state.dropPending(request, reply, session)
-      if (typeof returned !== 'string' || returned === '') throw new InvalidStateError('state is missing')
-      throw new InvalidStateError(pending.length === 0 ? 'no login is in progress in this browser' : 'state does not match')
+      const problem = typeof returned !== 'string' || returned === '' ? 'missing' : pending.length > 0 ? 'mismatch' : session === null ? 'no-session' : 'no-login'
+      throw invalidState(request, problem, stateHelp)
     }
     // Transactions are single-use and the earlier login is replaced: clear all before going on.
     state.clear(request, reply)
@@ -95,7 +98,7 @@ export function loginFlow (deps: FlowDeps): {
     state.save(request, reply, {
       accessToken: tokens.access_token,
       refreshToken: options.refreshFlow ? tokens.refresh_token : undefined,
-      login: { sub: claims.sub, originJti: claims.origin_jti, userInfo }
+      login: { sub: claims.sub, loginId: loginIdOf(claims), userInfo }
     }, pending.filter((other) => other !== tx))
     request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
     return { claims, userInfo, returnTo: tx.returnTo }
@@ -113,10 +116,10 @@ export function loginFlow (deps: FlowDeps): {
     }
     const refreshToken = state.refreshToken(request)
     const accessToken = state.accessToken(request)
-    const originJti = state.session(request)?.login?.originJti
+    const loginId = state.session(request)?.login?.loginId
     state.clear(request, reply)
     // Copies of this login's cookies die here now, not at the token's exp, whether or not the revoke succeeds.
-    const kept = await accessTokens.endLogin({ accessToken, refreshToken, originJti })
+    const kept = await accessTokens.endLogin({ accessToken, refreshToken, loginId })
     if (!kept) request.log.warn('fastify-cognito-auth: the ended-logins list is full; the oldest ended login was dropped')
     if (refreshToken !== undefined) {
       refresher.forget(refreshToken)

@@ -9,6 +9,7 @@ import { cognitoApi, type CognitoApi } from './cognito-api.js'
 import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
+import { warnOnUnreachableCallback } from './listen-warning.js'
 import type { CognitoIdentity } from './identity.js'
 import { LoginState } from './login-state.js'
 import { markedHandlers, openapiSecurity } from './openapi.js'
@@ -66,6 +67,7 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
     throw new InvalidOptionError('redirectUrl', 'the postlogin and postlogout paths must differ from each other and from /login and /logout')
   }
   if (options.disabled) fastify.log.warn('fastify-cognito-auth: disabled (test mode): every protected route lets requests through as a test identity')
+  warnOnUnreachableCallback(fastify, options.redirectUrl)
   const endpoints = cognitoEndpoints(options)
   const { clientId, clientSecret, requestTimeout: timeout, dispatcher } = options
   const tokenClient = new TokenClient({ endpoints, clientId, clientSecret, timeout, dispatcher })

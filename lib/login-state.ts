@@ -16,7 +16,7 @@ export class LoginState {
     private readonly cookies: CookieStore,
     private readonly codec: SessionCodec,
     private readonly refreshCookieMaxAge: number,
-    private readonly names: CookieNames
+    readonly names: CookieNames
   ) {}
 
   session (request: FastifyRequest): SessionData | null {

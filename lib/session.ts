@@ -30,7 +30,8 @@ const TOKEN_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'auth_time', 'j
 /** The login a session belongs to; its user info is shown only next to an access token of the same login. */
 export interface LoginRecord {
   sub: string
-  originJti?: string
+  /** `loginIdOf` the login's access token. */
+  loginId: string
   userInfo: Record<string, unknown>
 }
 

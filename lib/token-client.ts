@@ -23,7 +23,7 @@ export interface TokenClientOptions {
 export class RefreshRejected extends Error {}
 
 /** undici's failures mapped to our codes; the message names the endpoint, never a token or secret. */
-function networkError (err: unknown, endpoint: string): Error {
+export function networkError (err: unknown, endpoint: string): Error {
   if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError) {
     return new IdpTimeoutError(endpoint)
   }

@@ -90,6 +90,8 @@ async function handle (p: Pool, role: (host: string | undefined) => HostRole | u
   // Only names this pool answers for: a page whose DNS name was rebound to 127.0.0.1 gets nothing.
   if (hostRole === undefined) return sendOAuthError(res, 'invalid_request', 'this host is not served here', 421)
   p.purge()
+  // The pool's clock, offset included, as Cognito's Date header shows its own.
+  res.setHeader('date', new Date(p.now() * 1000).toUTCString())
   try {
     const url = new URL(req.url as string, p.domain)
     const handler = route(p, hostRole, req.method ?? 'GET', url.pathname)

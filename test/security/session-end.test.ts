@@ -134,3 +134,15 @@ test('only a token this plugin accepts can end a login: another client\'s token,
   assert.match(String(key), /^login:/)
   assert.ok(Number(until) > Number(now) && Number(until) <= Number(now) + 3600 * 2, 'kept about one token lifetime, not forever')
 })
+
+test('a client with token revocation off (tokens without jti): logout still ends copies, keyed by user and sign-in time', async (t) => {
+  const app = await startApp(t, { client: { enableTokenRevocation: false } })
+  const victim = new AuditedBrowser()
+  await logIn(victim, app.url, 'alice')
+  const token = victim.cookie(HOST, 'cognito-access-token')?.value as string
+  assert.equal(JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).origin_jti, undefined)
+  const thief = copyOf(victim)
+  assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 200)
+  assert.equal((await victim.fetch(`${app.url}/logout`)).status, 302)
+  assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
+})
