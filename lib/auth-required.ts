@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
+import { deferLogin, loginLocation } from './auth-compose.js'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
 import type { LoginResult } from './flow.js'
 import { Identity, LoginIdentity, type UserInfoSource } from './identity.js'
@@ -142,8 +143,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
-    if (failed !== 'bearer' && isBrowserNavigation(request)) {
-      reply.header('cache-control', 'no-store').redirect(`${options.loginPath}?returnTo=${encodeURIComponent(request.url)}`)
+    if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request)) {
+      reply.header('cache-control', 'no-store').redirect(loginLocation(options.loginPath, request))
       return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')

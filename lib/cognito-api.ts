@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ClientCredentials, ClientCredentialsOptions } from './client-credentials.js'
 import { passedThrough, type loginFlow } from './flow.js'
 import type { CognitoIdentity } from './identity.js'
 import type { AuthorizeParams, ResolvedOptions } from './options.js'
@@ -37,6 +38,14 @@ export interface CognitoApi<Claims = CognitoIdentity['claims'], UserInfo = Cogni
    * @example app.post('/signout', async (request, reply) => reply.redirect(await app.cognito.logout(request, reply), 303))
    */
   logout: (request: FastifyRequest, reply: FastifyReply) => Promise<string>
+  /**
+   * An access token from the pool's `client_credentials` grant, for the app's own calls to other APIs. Cached until
+   * shortly before it expires, renewed ahead of that, and one token request at most in flight per scope set.
+   * @example
+   * const token = await app.cognito.clientCredentials({ scopes: ['orders/read'] })
+   * await fetch('https://orders.example.com/', { headers: { authorization: `Bearer ${token}` } })
+   */
+  clientCredentials: (options?: ClientCredentialsOptions) => Promise<string>
 }
 
 /** The parts `app.cognito` is built from. */
@@ -45,10 +54,11 @@ export interface CognitoApiParts {
   flow: ReturnType<typeof loginFlow>
   /** The identity of a completed login, as `request.cognito` shows it. */
   identityOf: (result: LoginResult, request: FastifyRequest) => LoginIdentity
+  clientCredentials: ClientCredentials
 }
 
 /** Builds the `app.cognito` object; each member is a few lines over one part. */
-export function cognitoApi ({ options, flow, identityOf }: CognitoApiParts): CognitoApi {
+export function cognitoApi ({ options, flow, identityOf, clientCredentials }: CognitoApiParts): CognitoApi {
   return {
     login: (request, reply, input = {}) => {
       const authorizeParams = passedThrough((input.authorizeParams ?? {}) as Record<string, string | undefined>)
@@ -59,6 +69,7 @@ export function cognitoApi ({ options, flow, identityOf }: CognitoApiParts): Cog
       request.cognito = identity as FastifyRequest['cognito']
       return identity
     },
-    logout: async (request, reply) => await flow.logout(request, reply) ?? options.afterLogout
+    logout: async (request, reply) => await flow.logout(request, reply) ?? options.afterLogout,
+    clientCredentials: async (input) => await clientCredentials.token(input)
   }
 }

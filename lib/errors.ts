@@ -55,3 +55,7 @@ export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
 /** A value the plugin must store in a cookie is larger than its chunks can carry (tokens grown by a pre-token-generation trigger). */
 export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 500, [string, number]>(
   'FST_COGNITO_COOKIE_TOO_LARGE', 'The value of cookie %s is over %d characters', 500)
+
+/** Cognito refused the app's `client_credentials` request: a client without that grant or secret, or a scope it may not ask for. */
+export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 500, [string]>(
+  'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 'Cognito refused the client_credentials grant: %s', 500)

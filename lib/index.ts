@@ -2,17 +2,20 @@ import fastifyCookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { AccessTokens } from './access-tokens.js'
+import { composableGuards } from './auth-compose.js'
 import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
+import { ClientCredentials } from './client-credentials.js'
+import { cognitoApi, type CognitoApi } from './cognito-api.js'
 import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { warnOnUnreachableCallback } from './listen-warning.js'
 import type { CognitoIdentity } from './identity.js'
 import { LoginState } from './login-state.js'
+import { markedHandlers, openapiSecurity } from './openapi.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
 import { registerRoutes } from './routes.js'
 import { loginFlow } from './flow.js'
-import { cognitoApi, type CognitoApi } from './cognito-api.js'
 import { cookieNames, cookieOptions, sessionCodec, type SessionCodec } from './session.js'
 import { TokenClient } from './token-client.js'
 import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
@@ -73,15 +76,20 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
 
   const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
   const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
-  const { authRequired, authOptional, identityOf } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
-  const cognito = cognitoApi({ options, flow, identityOf })
+  const { authRequired, authOptional, identityOf } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))
+  const machine = options.machineClient ?? { clientId, clientSecret }
+  const clientCredentials = new ClientCredentials(new TokenClient({ endpoints, ...machine, timeout, dispatcher }))
+  const cognito = cognitoApi({ options, flow, identityOf, clientCredentials })
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
+  const documentOwnRoutes = openapiSecurity(fastify, options, endpoints)
   if (options.routes) {
     await fastify.register(async (scope) => {
+      documentOwnRoutes(scope)
       if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
       registerRoutes(scope, options, cognito)
     })
   }
+  composableGuards(fastify, options.loginPath)
   // null until authRequired fills it; declared so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)
@@ -102,8 +110,9 @@ export default cognitoAuth
 export { optionsFromEnv } from './env.js'
 export * from './errors.js'
 export type { AuthRequiredOptions } from './auth-required.js'
-export type { CognitoIdentity } from './identity.js'
+export type { ClientCredentialsOptions, MachineClient } from './client-credentials.js'
 export type { CognitoApi, LoginIdentity, LoginOptions } from './cognito-api.js'
+export type { CognitoIdentity } from './identity.js'
 export { callbackRouteOptions } from './routes.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

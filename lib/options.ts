@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
+import { machineClient, type MachineClient } from './client-credentials.js'
 import { flowPaths } from './paths.js'
-import { absoluteUrl, fail, flag, localPath, seconds, text } from './validate.js'
+import { absoluteUrl, CLIENT_ID, fail, flag, localPath, SCOPE, seconds, text } from './validate.js'
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
 export interface CognitoAuthOptions {
@@ -64,6 +65,8 @@ export interface CognitoAuthOptions {
   disabled?: boolean
   /** The identity test mode gives every request. Default: user `test-user` in no group. */
   disabledIdentity?: { username?: string, sub?: string, groups?: string[], scope?: string, userInfo?: Record<string, unknown> }
+  /** The app client of `app.cognito.clientCredentials()` (Cognito allows that grant only on a client without the code grant). Default: `clientId` and `clientSecret`. */
+  machineClient?: MachineClient
 }
 
 /** Cognito's optional authorize parameters. */
@@ -111,12 +114,11 @@ export interface ResolvedOptions {
   authorizeParams: AuthorizeParams
   disabled: boolean
   disabledIdentity: Required<NonNullable<CognitoAuthOptions['disabledIdentity']>>
+  machineClient?: MachineClient
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/
-const CLIENT_ID = /^[\w+]{1,128}$/
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 function hostedUiDomain (value: unknown, region: string): string {
   const domain = text('domain', value).replace(/\/+$/, '')
   const href = /^https?:\/\//.test(domain) ? domain : domain.includes('.') ? `https://${domain}` : `https://${domain}.auth.${region}.amazoncognito.com`
@@ -219,6 +221,7 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     bearerTokens: flag('bearerTokens', options.bearerTokens, true),
     bearerClientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]),
     authorizeParams: authorizeParams(options.authorizeParams),
+    machineClient: machineClient(options.machineClient),
     ...disabledMode(options.disabled, options.disabledIdentity)
   }
 }

@@ -4,6 +4,11 @@ import { InvalidOptionError } from './errors.js'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+/** An app client id as Cognito spells them. */
+export const CLIENT_ID = /^[\w+]{1,128}$/
+/** An OAuth scope token (RFC 6749 §3.3). */
+export const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+
 export function fail (name: string, why: string): never {
   throw new InvalidOptionError(name, why)
 }

@@ -1,23 +1,17 @@
-import { createServer } from 'node:net'
 import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
 import cognitoAuth, { type CognitoAuthOptions } from '../../lib/index.js'
 import { startCognitoEmulator, type CognitoEmulator, type EmulatorClient, type EmulatorOptions } from '../../lib/testing/index.js'
 import { Browser, formAction, formValue, last, type Hop } from './browser.js'
 import { PASSWORD } from './hosted-ui.js'
+import { freePort } from '../../example/port.js'
 
 export const SECRET = 'a-session-secret-that-is-long-enough-0123456789'
 
 interface TestContext { after: (fn: () => Promise<void> | void) => void }
 
-/** A free loopback port: the app's callback URL must be registered with the emulator before the app listens. */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+// The app's callback URL must be registered with the emulator before the app listens: the example needs the same.
+export { freePort } from '../../example/port.js'
 
 export interface TestApp {
   app: FastifyInstance
