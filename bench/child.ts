@@ -19,7 +19,7 @@ export interface BenchServer {
 }
 
 /** Starts `bench/server.js <mode>` in its own process and waits for its JSON line. */
-export async function startServer (mode: 'bare' | 'auth'): Promise<BenchServer> {
+export async function startServer (mode: 'bare' | 'auth' | 'auth-audited'): Promise<BenchServer> {
   const entry = new URL('./server.js', import.meta.url).pathname
   const child: ChildProcess = spawn(process.execPath, ['--expose-gc', entry, mode], { stdio: ['ignore', 'pipe', 'inherit'] })
   let line = ''

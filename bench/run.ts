@@ -31,12 +31,14 @@ async function load (variant: Variant, options: { duration?: number, amount?: nu
 
 const bare = await startServer('bare')
 const auth = await startServer('auth')
+const audited = await startServer('auth-audited')
 const rows: string[][] = []
 try {
   const variants: Variant[] = [
     { name: 'bare route', server: bare, headers: {} },
     { name: 'authRequired, session cookie', server: auth, headers: { cookie: auth.cookie } },
-    { name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } }
+    { name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } },
+    { name: 'authRequired, session cookie, audit subscriber', server: audited, headers: { cookie: audited.cookie } }
   ]
   for (const v of variants) await load(v, { duration: 2 }) // warm-up, thrown away
   const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]))
@@ -77,6 +79,7 @@ try {
 } finally {
   bare.close()
   auth.close()
+  audited.close()
 }
 
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => (row[c] ?? '').length)))

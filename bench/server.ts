@@ -1,8 +1,10 @@
 /**
- * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth`.
- * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool.
+ * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth|auth-audited`.
+ * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool;
+ * `auth-audited` is `auth` with a subscriber on every audit channel, as a security team's collector would be.
  * It prints one JSON line: its port, and for `auth` a logged-in cookie header and a bearer token.
  */
+import { subscribe } from 'node:diagnostics_channel'
 import Fastify from 'fastify'
 import cognitoAuth from '../lib/index.js'
 import { startCognitoEmulator } from '../lib/testing/index.js'
@@ -30,10 +32,14 @@ if (mode === 'bare') {
   })
   app.get('/ok', { preHandler: app.authRequired() }, handler)
 }
+let audited = 0
+if (mode === 'auth-audited') {
+  for (const event of ['login', 'login-failed', 'logout', 'refresh', 'refresh-failed', 'denied', 'jwks-fetch']) subscribe(`fastify-cognito-auth:${event}`, () => { audited++ })
+}
 // Server-side time of each postlogin (code exchange and verification included), for the login benchmark.
 const postlogin: number[] = []
 app.addHook('onResponse', async (request, reply) => { if (request.routeOptions.url === '/postlogin') postlogin.push(reply.elapsedTime) })
-app.get('/__stats', async () => ({ heapUsed: process.memoryUsage().heapUsed, jwksRequests: idp?.stats.jwksRequests ?? 0, postlogin }))
+app.get('/__stats', async () => ({ heapUsed: process.memoryUsage().heapUsed, jwksRequests: idp?.stats.jwksRequests ?? 0, postlogin, audited }))
 app.post('/__gc', async () => { globalThis.gc?.(); return { heapUsed: process.memoryUsage().heapUsed } })
 await app.listen({ port, host: '127.0.0.1' })
 

@@ -7,8 +7,9 @@ import { callbackRouteOptions } from '../lib/index.js'
  */
 export function ownLoginRoutes (app: FastifyInstance): void {
   app.get('/login', async (request, reply) => {
-    const { returnTo } = request.query as { returnTo?: string }
-    return app.cognito.login(request, reply, { returnTo })
+    // prompt=login comes from routes with maxAuthAge, asking for a fresh sign-in.
+    const { returnTo, prompt } = request.query as { returnTo?: string, prompt?: string }
+    return app.cognito.login(request, reply, { returnTo, authorizeParams: { prompt } })
   })
 
   app.get('/postlogin', callbackRouteOptions, async (request, reply) => {

@@ -1,25 +1,20 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
-import { deferLogin, loginLocation } from './auth-compose.js'
-import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
-import type { LoginResult } from './flow.js'
-import { Identity, LoginIdentity, type UserInfoSource } from './identity.js'
-import { loginIdOf } from './login-id.js'
 import type { AccessTokens } from './access-tokens.js'
+import { admission, denied, isBrowserNavigation, REPLIED, type AuthRequiredOptions, type Verdict } from './admission.js'
+import { deferLogin, loginLocation } from './auth-compose.js'
+import { UnauthenticatedError } from './errors.js'
+import { about, publish } from './events.js'
+import type { FlowIdentities } from './flow.js'
+import { runNotice } from './hooks.js'
+import { Identity, LoggedIn, type UserInfoSource } from './identity.js'
+import { loginIdOf } from './login-id.js'
 import type { LoginState } from './login-state.js'
 import type { ResolvedOptions } from './options.js'
-import { RefreshRejected, type TokenClient } from './token-client.js'
 import type { Refresher } from './refresh.js'
+import { RefreshRejected, type TokenClient } from './token-client.js'
 import { TokenRejected, type AccessTokenClaims } from './verifier.js'
 
-/** Options of `app.authRequired(...)`. */
-export interface AuthRequiredOptions {
-  /** Cognito groups the user must be in: all of them, or any one with `anyGroup`. */
-  groups?: string[]
-  /** Pass when the user is in any one of `groups`. Default false (all). */
-  anyGroup?: boolean
-  /** OAuth scopes the access token must carry, all of them (custom `resource/scope` ones for client_credentials tokens). */
-  scopes?: string[]
-}
+export type { AuthRequiredOptions }
 
 export interface AuthDeps {
   options: ResolvedOptions
@@ -39,12 +34,6 @@ interface Presented {
 /** Who the request is, or how it failed: no credentials, a refused cookie, or a refused bearer token. */
 type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 
-/** The verdict of a deny that answered the request itself (a redirect to the login). */
-const REPLIED = new Error('replied')
-
-const isBrowserNavigation = (request: FastifyRequest): boolean =>
-  (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
-
 /** The token of `Authorization: Bearer <token>` (the scheme in any case), or undefined. */
 function bearerOf (header: string | undefined): string | undefined {
   if (header === undefined || header.length < 8 || header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer') return undefined
@@ -52,19 +41,9 @@ function bearerOf (header: string | undefined): string | undefined {
   return token === '' ? undefined : token
 }
 
-function names (option: string, value: unknown): string[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value) || value.some((g) => typeof g !== 'string' || g === '')) {
-    throw new InvalidOptionError(option, 'a list of names is required')
-  }
-  return [...value]
-}
-
-export interface AuthHandlers {
+export interface AuthHandlers extends FlowIdentities {
   authRequired: (options?: AuthRequiredOptions) => preHandlerHookHandler
   authOptional: () => preHandlerAsyncHookHandler
-  /** The identity of a login the callback just completed. */
-  identityOf: (result: LoginResult, request: FastifyRequest) => LoginIdentity
 }
 
 /** Builds `app.authRequired` (each call checks its options once) and `app.authOptional`. */
@@ -97,8 +76,13 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       const login = { sub: claims.sub, loginId: loginIdOf(claims), userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
-      return new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
+      const renewed = new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
+      publish('refresh', () => about(request, renewed))
+      const { onRefresh } = options.hooks
+      await runNotice(request, 'onRefresh', onRefresh === undefined ? undefined : () => onRefresh(request, { identity: renewed as never }))
+      return renewed
     } catch (err) {
+      publish('refresh-failed', () => ({ ...about(request), code: (err as { code?: string }).code ?? 'FST_COGNITO_UNAUTHENTICATED' }))
       if (!(err instanceof RefreshRejected || err instanceof TokenRejected)) throw err
       request.log.debug('fastify-cognito-auth: refresh refused; the login is over')
       state.clear(request, reply)
@@ -144,11 +128,12 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
     if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request)) {
+      denied(request, null, new UnauthenticatedError())
       reply.header('cache-control', 'no-store').redirect(loginLocation(options.loginPath, request))
       return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
-    throw new UnauthenticatedError()
+    throw denied(request, null, new UnauthenticatedError())
   }
 
   function testIdentity (): Identity {
@@ -160,36 +145,17 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   }
 
   function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {
-    const groups = names('authRequired.groups', routeOptions.groups)
-    const scopes = names('authRequired.scopes', routeOptions.scopes)
-    const anyGroup = routeOptions.anyGroup ?? false
-    if (typeof anyGroup !== 'boolean') throw new InvalidOptionError('authRequired.anyGroup', 'a boolean is required')
+    const admit = admission(routeOptions, options.loginPath)
     if (options.disabled) {
       return function cognitoTestMode (request, _reply, done) {
         request.cognito = testIdentity() as FastifyRequest['cognito']
         done()
       }
     }
-    const wwwScope = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`
 
-    /** Scopes and groups; the error to answer with, or undefined when the caller may pass. */
-    function admit (request: FastifyRequest, reply: FastifyReply, caller: Identity): Error | undefined {
-      if (scopes.length > 0) {
-        const granted = (caller.claims.scope ?? '').split(' ')
-        if (!scopes.every((s) => granted.includes(s))) {
-          reply.header('www-authenticate', wwwScope)
-          return new InsufficientScopeError()
-        }
-      }
-      const member = (group: string): boolean => caller.groups.includes(group)
-      if (groups.length > 0 && !(anyGroup ? groups.some(member) : groups.every(member))) return new ForbiddenError()
-      request.cognito = caller as FastifyRequest['cognito']
-      return undefined
-    }
-
-    /** The verdict on an authentication outcome: an error, undefined to pass, or `REPLIED` when deny redirected. */
-    async function decide (request: FastifyRequest, reply: FastifyReply, outcome: Outcome): Promise<Error | undefined> {
-      if ('identity' in outcome) return admit(request, reply, outcome.identity)
+    /** The verdict on an authentication outcome: an error, undefined to pass, or `REPLIED` when the request was answered. */
+    async function decide (request: FastifyRequest, reply: FastifyReply, outcome: Outcome, bearer: boolean): Promise<Verdict> {
+      if ('identity' in outcome) return admit(request, reply, outcome.identity, bearer)
       await deny(request, reply, outcome.failed)
       return REPLIED
     }
@@ -197,21 +163,21 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
     // Every exception, thrown or rejected, reaches `done` exactly once: nothing is left unanswered.
     return function cognitoAuthRequired (request, reply, done) {
-      let verdict: Error | undefined
+      let verdict: Verdict
       try {
         const credentials = presented(request)
         const known = cachedIdentity(request, credentials)
         if (known === undefined) {
           authenticate(request, reply, credentials)
-            .then(async (outcome) => await decide(request, reply, outcome))
+            .then(async (outcome) => await decide(request, reply, outcome, credentials.bearer))
             .then((result) => { if (result !== REPLIED) done(result) }, done)
           return
         }
-        verdict = admit(request, reply, known)
+        verdict = admit(request, reply, known, credentials.bearer)
       } catch (err) {
         verdict = err as Error
       }
-      done(verdict)
+      if (verdict !== REPLIED) done(verdict)
     }
   }
 
@@ -225,8 +191,15 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     }
   }
 
-  const identityOf = ({ claims, accessToken, userInfo, returnTo }: LoginResult, request: FastifyRequest): LoginIdentity =>
-    new LoginIdentity(claims, userInfoSource, accessToken, request, userInfo, returnTo)
+  const loginIdentity: FlowIdentities['loginIdentity'] = ({ claims, accessToken, userInfo, returnTo }, request) =>
+    new LoggedIn(claims, userInfoSource, accessToken, request, userInfo, returnTo)
 
-  return { authRequired, authOptional, identityOf }
+  /** The logged-in caller of a request from the plugin's own cookie, without refreshing; null when there is none. */
+  async function currentIdentity (request: FastifyRequest): Promise<Identity | null> {
+    const token = state.accessToken(request)
+    if (token === undefined) return null
+    return identity(await accessTokens.claims(token, ownClient), { token, clientIds: ownClient, bearer: false }, request)
+  }
+
+  return { authRequired, authOptional, loginIdentity, currentIdentity }
 }

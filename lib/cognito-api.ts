@@ -3,7 +3,6 @@ import type { ClientCredentials, ClientCredentialsOptions } from './client-crede
 import { passedThrough, type loginFlow } from './flow.js'
 import type { CognitoIdentity } from './identity.js'
 import type { AuthorizeParams, ResolvedOptions } from './options.js'
-import type { LoginResult } from './flow.js'
 
 /** What `app.cognito.login` takes. */
 export interface LoginOptions {
@@ -52,20 +51,18 @@ export interface CognitoApi<Claims = CognitoIdentity['claims'], UserInfo = Cogni
 export interface CognitoApiParts {
   options: ResolvedOptions
   flow: ReturnType<typeof loginFlow>
-  /** The identity of a completed login, as `request.cognito` shows it. */
-  identityOf: (result: LoginResult, request: FastifyRequest) => LoginIdentity
   clientCredentials: ClientCredentials
 }
 
 /** Builds the `app.cognito` object; each member is a few lines over one part. */
-export function cognitoApi ({ options, flow, identityOf, clientCredentials }: CognitoApiParts): CognitoApi {
+export function cognitoApi ({ options, flow, clientCredentials }: CognitoApiParts): CognitoApi {
   return {
     login: (request, reply, input = {}) => {
       const authorizeParams = passedThrough((input.authorizeParams ?? {}) as Record<string, string | undefined>)
       return reply.redirect(flow.start(request, reply, { returnTo: input.returnTo, authorizeParams }))
     },
     callback: async (request, reply) => {
-      const identity = identityOf(await flow.callback(request, reply), request)
+      const identity = await flow.callback(request, reply)
       request.cognito = identity as FastifyRequest['cognito']
       return identity
     },

@@ -59,3 +59,11 @@ export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 5
 /** Cognito refused the app's `client_credentials` request: a client without that grant or secret, or a scope it may not ask for. */
 export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 500, [string]>(
   'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 'Cognito refused the client_credentials grant: %s', 500)
+
+/** The app's `onLogin` hook refused the login (it threw something other than a coded error of its own). */
+export const LoginRefusedError = createError<'FST_COGNITO_LOGIN_REFUSED', 403, []>(
+  'FST_COGNITO_LOGIN_REFUSED', 'The application refused this login', 403)
+
+/** `authRequired({ maxAuthAge })`: the caller signed in longer ago than the route allows (RFC 9470's step-up challenge). */
+export const SignInTooOldError = createError<'FST_COGNITO_SIGN_IN_TOO_OLD', 401, []>(
+  'FST_COGNITO_SIGN_IN_TOO_OLD', 'A more recent sign-in is required', 401)

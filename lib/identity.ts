@@ -77,7 +77,7 @@ export class Identity implements CognitoIdentity {
 }
 
 /** The identity a callback established, with the login's `returnTo`; `request.cognito` after `app.cognito.callback`. */
-export class LoginIdentity extends Identity {
+export class LoggedIn extends Identity {
   constructor (claims: AccessTokenClaims, source: UserInfoSource, token: string, request: FastifyRequest, userInfo: UserInfo, readonly returnTo: string | undefined) {
     super(claims, source, token, request, userInfo)
   }

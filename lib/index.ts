@@ -75,11 +75,13 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge, cookieNames(options))
 
   const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
-  const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
-  const { authRequired, authOptional, identityOf } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))
+  const { authRequired, authOptional, ...identities } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))
+  const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens, identities })
   const machine = options.machineClient ?? { clientId, clientSecret }
   const clientCredentials = new ClientCredentials(new TokenClient({ endpoints, ...machine, timeout, dispatcher }))
-  const cognito = cognitoApi({ options, flow, identityOf, clientCredentials })
+  const cognito = cognitoApi({ options, flow, clientCredentials })
+  // null until authRequired fills it; declared before the routes' context, so every request has the same shape.
+  fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
   const documentOwnRoutes = openapiSecurity(fastify, options, endpoints)
   if (options.routes) {
@@ -90,8 +92,6 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
     })
   }
   composableGuards(fastify, options.loginPath)
-  // null until authRequired fills it; declared so every request has the same shape.
-  fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
   fastify.decorate('cognito', cognito)
@@ -113,6 +113,8 @@ export type { AuthRequiredOptions } from './auth-required.js'
 export type { ClientCredentialsOptions, MachineClient } from './client-credentials.js'
 export type { CognitoApi, LoginIdentity, LoginOptions } from './cognito-api.js'
 export type { CognitoIdentity } from './identity.js'
+export type { CognitoHooks, LoginTokens } from './hooks.js'
+export type { AuditEvent, AuditMessage } from './events.js'
 export { callbackRouteOptions } from './routes.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

@@ -1,10 +1,11 @@
 import type { Dispatcher } from 'undici'
 import { machineClient, type MachineClient } from './client-credentials.js'
+import { resolveHooks, type CognitoHooks } from './hooks.js'
 import { flowPaths } from './paths.js'
 import { absoluteUrl, CLIENT_ID, fail, flag, localPath, SCOPE, seconds, text } from './validate.js'
 
-/** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
-export interface CognitoAuthOptions {
+/** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. Hooks: see `CognitoHooks`. */
+export interface CognitoAuthOptions extends CognitoHooks {
   /** Keys the encrypted session (at least 32 characters, at least 16 distinct). A list rolls keys: the first encrypts, all decrypt. Env: `SECRET_KEY`. */
   secret: string | string[]
   /** AWS region of the user pool, e.g. `eu-west-1`. Env: `AWS_REGION`. */
@@ -103,6 +104,7 @@ export interface ResolvedOptions {
   loginPath: string
   logoutPath: string
   routes: boolean
+  hooks: CognitoHooks
   requestTimeout: number
   dispatcher?: Dispatcher
   exposeTokens: boolean
@@ -213,6 +215,7 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     afterLogin: localPath('afterLogin', options.afterLogin),
     afterLogout: localPath('afterLogout', options.afterLogout),
     ...flowPaths(options, redirectUrl, logoutUrl),
+    hooks: resolveHooks(options),
     requestTimeout: seconds('requestTimeout', options.requestTimeout, 5000, 1),
     dispatcher: options.dispatcher,
     exposeTokens: flag('exposeTokens', options.exposeTokens, false),

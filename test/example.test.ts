@@ -58,7 +58,21 @@ for (const [mode, routes] of [['the plugin\'s routes', undefined], ['the seed\'s
     assert.match(last(out).body, /not logged in/)
     assert.equal((await browser.fetch(`${url}/claims`, { headers: { accept: 'application/json' } })).status, 401)
     // Without a returnTo, the app's own callback sends admins to /admin, the plugin's to afterLogin.
-    const admin = await logIn(new Browser(idp.dispatcher()), url, 'alice')
+    const aliceBrowser = new Browser(idp.dispatcher())
+    const admin = await logIn(aliceBrowser, url, 'alice')
     assert.equal(last(admin).url, routes === false ? `${url}/admin` : `${url}/`)
+    // onLogin greets a first sign-in once; bob's second sign-in is not greeted.
+    const home = last(admin).url === `${url}/` ? last(admin).body : (await aliceBrowser.fetch(`${url}/`)).body
+    assert.match(home, /id="welcome">Welcome, alice: this is your first sign-in/)
+    assert.doesNotMatch((await aliceBrowser.fetch(`${url}/`)).body, /welcome/)
+    await logIn(browser, url, 'bob')
+    assert.doesNotMatch((await browser.fetch(`${url}/`)).body, /welcome/)
+    // /admin wants a sign-in of the last five minutes.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+    t.mock.timers.tick(301_000)
+    const stale = await aliceBrowser.fetch(`${url}/admin`)
+    assert.equal(stale.headers.location, '/login?prompt=login&returnTo=%2Fadmin')
+    const login = await aliceBrowser.fetch(`${url}${stale.headers.location as string}`)
+    assert.equal(new URL(login.headers.location as string).searchParams.get('prompt'), 'login')
   })
 }

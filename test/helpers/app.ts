@@ -40,6 +40,18 @@ export interface AppSetup {
 
 /** The emulator, and a Fastify app with the plugin on a loopback port, both closed when the test ends. */
 export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<TestApp> {
+  // The port is chosen before the app listens (the emulator must know the callback URL): another process may take it
+  // in between, so a lost race starts over on a new port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOnce(t, setup)
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || attempt === 5) throw err
+    }
+  }
+}
+
+async function startAppOnce (t: TestContext, setup: AppSetup): Promise<TestApp> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const clientSecret = setup.publicClient === true ? undefined : 'test-client-secret-0123456789abcdefghijklmnop'
@@ -59,8 +71,8 @@ export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<T
     ...setup.options
   }
   const { app, logs } = await buildApp(options, setup.routes, setup.cookiePlugin)
-  await app.listen({ port, host: '127.0.0.1' })
   t.after(() => app.close())
+  await app.listen({ port, host: '127.0.0.1' })
   return { app, url, idp, options, logs }
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { EndedLogins } from '../../lib/ended-logins.js'
+import { loginIdOf } from '../../lib/login-id.js'
 import { Refresher } from '../../lib/refresh.js'
 import type { TokenClient } from '../../lib/token-client.js'
 import type { CognitoVerifier } from '../../lib/verifier.js'
@@ -49,4 +50,10 @@ test('the refresher shares one call per refresh token, retries after a failure, 
   // r1 was evicted by the 1000 newer entries, so it is asked again.
   await refresher.refresh('r1')
   assert.equal(calls.filter((c) => c === 'r1').length, 2)
+})
+
+test('a login id is origin_jti, else the user and the sign-in time (else the issue time)', () => {
+  assert.equal(loginIdOf({ sub: 's', origin_jti: 'o', auth_time: 1, iat: 2 }), 'o')
+  assert.equal(loginIdOf({ sub: 's', auth_time: 1, iat: 2 }), 's@1')
+  assert.equal(loginIdOf({ sub: 's', iat: 2 }), 's@2')
 })
