@@ -1,17 +1,18 @@
-import { createHash } from 'node:crypto'
 import { EndedLogins } from './ended-logins.js'
 import { JWKS_MAX_AGE } from './jwks.js'
 import { loginIdOf } from './login-id.js'
+import type { SealedRefresh } from './session.js'
 import { VerifiedTokenCache } from './token-cache.js'
 import { TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
 
 /** Cognito's longest access-token lifetime: a login known only by its id in the session is ended for this long. */
 const MAX_ACCESS_TTL = 86_400
 
-/** What `/logout` knows of the login it ends; each part is optional, since any cookie may be missing. */
+/** What a logout knows of the login it ends; each part is optional, since any cookie may be missing. */
 export interface EndingLogin {
   accessToken?: string
-  refreshToken?: string
+  /** The sealed refresh cookie, which the plugin itself wrote. */
+  refresh?: SealedRefresh
   /** `loginIdOf` its tokens, from the sealed session, which the plugin itself wrote. */
   loginId?: string
 }
@@ -25,13 +26,12 @@ export interface AccessTokensOptions {
 }
 
 const loginKey = (loginId: string): string => `login:${loginId}`
-const refreshKey = (refreshToken: string): string => `refresh:${createHash('sha256').update(refreshToken).digest('base64url')}`
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
 /**
  * Access tokens as requests present them: verified once per process (then served from a cache that returns claims
  * only for the whole, equal token, until `exp`), checked against the accepted clients, and refused once their login
- * was ended by `/logout` here; the refresh path asks the same list.
+ * was ended by a logout here; the refresh path asks the same list.
  */
 export class AccessTokens {
   private readonly cache: VerifiedTokenCache<AccessTokenClaims>
@@ -48,14 +48,18 @@ export class AccessTokens {
     return undefined
   }
 
-  /** Whether the login these claims belong to was ended here. */
+  /** Whether the token was issued (by its `iat`, within the leeway) before a logout here ended its login. */
   isEnded (claims: AccessTokenClaims, now = nowSeconds()): boolean {
-    return this.ended.size > 0 && this.ended.has(loginKey(loginIdOf(claims)), now)
+    if (this.ended.size === 0) return false
+    const at = this.ended.endedAt(loginKey(loginIdOf(claims)), now)
+    return at !== undefined && claims.iat * 1000 <= at + this.options.leeway * 1000
   }
 
-  /** Whether this refresh token's login was ended here: it must not be sent to Cognito, nor its result used. */
-  isRefreshEnded (refreshToken: string): boolean {
-    return this.ended.size > 0 && this.ended.has(refreshKey(refreshToken), nowSeconds())
+  /** Whether this refresh cookie was sealed before a logout ended its login: it must not reach Cognito, nor its result be used. */
+  isRefreshEnded (refresh: SealedRefresh): boolean {
+    if (this.ended.size === 0) return false
+    const at = this.ended.endedAt(loginKey(refresh.loginId), nowSeconds())
+    return at !== undefined && refresh.at <= at
   }
 
   /** The claims of a token this process has verified and still accepts for `clientIds`; undefined otherwise (no throw, no await). */
@@ -79,19 +83,22 @@ export class AccessTokens {
   }
 
   /**
-   * Ends a login in this process: its access token (when it verifies and is this client's), its login id from the
-   * session, and its refresh token. Returns false when the list was full of live entries and dropped one.
+   * Ends a login in this process, one entry per login id: from its access token (when it verifies and is this
+   * client's), the session and the refresh cookie, kept as long as anything issued before now could be presented.
+   * Returns false when the list was full of live entries and dropped one.
    */
-  async endLogin ({ accessToken, refreshToken, loginId }: EndingLogin): Promise<boolean> {
+  async endLogin ({ accessToken, refresh, loginId }: EndingLogin): Promise<boolean> {
     const now = nowSeconds()
+    const at = Date.now()
     const { clientId, leeway, refreshLifetime } = this.options
     let kept = true
-    const end = (key: string, until: number): void => { kept = this.ended.end(key, until + leeway, now) && kept }
+    const end = (id: string, until: number): void => { kept = this.ended.end(loginKey(id), at, until + leeway, now) && kept }
     const claims = accessToken === undefined ? undefined : await this.claims(accessToken, new Set([clientId])).catch(() => undefined)
-    const fromToken = claims === undefined ? undefined : loginIdOf(claims)
-    if (claims !== undefined) end(loginKey(loginIdOf(claims)), Math.max(claims.exp, now + claims.exp - claims.iat))
-    if (loginId !== undefined && loginId !== fromToken) end(loginKey(loginId), now + MAX_ACCESS_TTL)
-    if (refreshToken !== undefined) end(refreshKey(refreshToken), now + refreshLifetime)
+    // A token minted just before logout lives at most as long as this one did.
+    if (claims !== undefined) end(loginIdOf(claims), Math.max(claims.exp, now + claims.exp - claims.iat))
+    if (loginId !== undefined) end(loginId, now + MAX_ACCESS_TTL)
+    // A refresh cookie sealed before now (rotated ones included) lives at most this long.
+    if (refresh !== undefined) end(refresh.loginId, now + refreshLifetime)
     return kept
   }
 }

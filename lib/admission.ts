@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { deferLogin, loginLocation } from './auth-compose.js'
+import { deferDenial, deferLogin, loginLocation } from './auth-compose.js'
 import { ForbiddenError, InsufficientScopeError, InvalidOptionError, SignInTooOldError } from './errors.js'
-import { about, publish } from './events.js'
+import { about, publish, type AuditMessage } from './events.js'
 import type { Identity } from './identity.js'
 
 /** Options of `app.authRequired(...)`. */
@@ -38,7 +38,8 @@ function names (option: string, value: unknown): string[] {
 
 /** Publishes a denial on a protected route, with its code and route. */
 export function denied (request: FastifyRequest, caller: Identity | null, err: Error & { code?: string }): Error {
-  publish('denied', () => ({ ...about(request, caller), code: err.code, route: request.routeOptions.url }))
+  const message = (): AuditMessage => ({ ...about(request, caller), code: err.code, route: request.routeOptions.url })
+  if (!deferDenial(request, message)) publish('denied', message)
   return err
 }
 
@@ -56,10 +57,10 @@ export function admission (route: AuthRequiredOptions, loginPath: string): (requ
   const wwwScope = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`
   const wwwStepUp = `Bearer error="insufficient_user_authentication", error_description="sign-in too old", max_age="${maxAuthAge ?? 0}"`
 
-  /** Whether the caller signed in too long ago; a token without `auth_time` (client_credentials) never signed anyone in. */
+  /** Whether the caller signed in too long ago; a machine's token (client_credentials: no `username`) signed nobody in. */
   const tooOld = (caller: Identity): boolean => {
     const signedIn = caller.claims.auth_time
-    return typeof signedIn !== 'number' || signedIn < Math.floor(Date.now() / 1000) - (maxAuthAge as number)
+    return caller.claims.username === undefined || typeof signedIn !== 'number' || signedIn < Math.floor(Date.now() / 1000) - (maxAuthAge as number)
   }
 
   return function admit (request, reply, caller, bearer) {
@@ -74,9 +75,10 @@ export function admission (route: AuthRequiredOptions, loginPath: string): (requ
     if (groups.length > 0 && !(anyGroup ? groups.some(member) : groups.every(member))) return denied(request, caller, new ForbiddenError())
     if (maxAuthAge !== undefined && tooOld(caller)) {
       const err = denied(request, caller, new SignInTooOldError())
-      if (!bearer && isBrowserNavigation(request) && !deferLogin(request)) {
-        // Cognito shows its form even with a live hosted-UI session, and the new token carries a new auth_time.
-        reply.header('cache-control', 'no-store').redirect(loginLocation(loginPath, request).replace('?', '?prompt=login&'))
+      // Cognito shows its form even with a live hosted-UI session, and the new token carries a new auth_time.
+      const location = loginLocation(loginPath, request).replace('?', '?prompt=login&')
+      if (!bearer && isBrowserNavigation(request) && !deferLogin(request, location)) {
+        reply.header('cache-control', 'no-store').redirect(location)
         return REPLIED
       }
       reply.header('www-authenticate', wwwStepUp)

@@ -66,13 +66,13 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
   async function refresh (request: FastifyRequest, reply: FastifyReply): Promise<Identity | undefined> {
-    const refreshToken = state.refreshToken(request)
-    if (refreshToken === undefined) return undefined
+    const refresh = state.refreshToken(request)
+    if (refresh === undefined) return undefined
     try {
       // A login ended by logout is never renewed: not its refresh cookie, nor a refresh result shared with it.
-      if (accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
-      const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
-      if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
+      if (accessTokens.isRefreshEnded(refresh)) throw new RefreshRejected()
+      const { tokens, claims, userInfo } = await refresher.refresh(refresh.token)
+      if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refresh)) throw new RefreshRejected()
       const login = { sub: claims.sub, loginId: loginIdOf(claims), userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
@@ -127,9 +127,10 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
-    if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request)) {
+    const location = loginLocation(options.loginPath, request)
+    if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request, location)) {
       denied(request, null, new UnauthenticatedError())
-      reply.header('cache-control', 'no-store').redirect(loginLocation(options.loginPath, request))
+      reply.header('cache-control', 'no-store').redirect(location)
       return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')

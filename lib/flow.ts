@@ -39,8 +39,12 @@ export interface FlowIdentities {
   currentIdentity: (request: FastifyRequest) => Promise<Identity | null>
 }
 
-const sameString = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+/** Constant-time equality of two strings, by their bytes: a non-ASCII string may have the length of another and not its bytes. */
+function sameString (a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
 
 /** Cognito's optional authorize parameters from `/login`'s query: the allow-list only, short strings only. */
 export function passedThrough (query: Query): AuthorizeParams {
@@ -138,18 +142,18 @@ export function loginFlow (deps: FlowDeps): {
     }
     const identity = await identities.currentIdentity(request).catch(() => null)
     await runNotice(request, 'onLogout', hooks.onLogout === undefined ? undefined : () => hooks.onLogout?.(request, reply, { identity }))
-    const refreshToken = state.refreshToken(request)
+    const refresh = state.refreshToken(request)
     const accessToken = state.accessToken(request)
     const loginId = state.session(request)?.login?.loginId
     state.clear(request, reply)
     // Copies of this login's cookies die here now, not at the token's exp, whether or not the revoke succeeds.
-    const kept = await accessTokens.endLogin({ accessToken, refreshToken, loginId })
+    const kept = await accessTokens.endLogin({ accessToken, refresh, loginId })
     if (!kept) request.log.warn('fastify-cognito-auth: the ended-logins list is full; the oldest ended login was dropped')
     publish('logout', () => about(request, identity))
-    if (refreshToken !== undefined) {
-      refresher.forget(refreshToken)
+    if (refresh !== undefined) {
+      refresher.forget(refresh.token)
       // A failed revoke must not keep the user logged in: log it and go on.
-      await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {
+      await tokenClient.revoke(refresh.token).catch((err: { code?: string }) => {
         request.log.warn({ code: err.code }, 'fastify-cognito-auth: refresh token revoke failed')
       })
     }

@@ -91,7 +91,7 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
       registerRoutes(scope, options, cognito)
     })
   }
-  composableGuards(fastify, options.loginPath)
+  composableGuards(fastify)
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
   fastify.decorate('cognito', cognito)

@@ -71,12 +71,20 @@ export function userInfoFrom (idClaims: Record<string, unknown>): Record<string,
 const toCookie = (sealed: string): string => sealed.replace(/[+/=;]/g, (c) => ({ '+': '-', '/': '_', '=': '', ';': '.' })[c] as string)
 const fromCookie = (value: string): string => value.replace('.', ';')
 
+/** What the sealed refresh cookie holds: the token, the login it belongs to, and when it was sealed (ms). */
+export interface SealedRefresh {
+  token: string
+  loginId: string
+  at: number
+}
+
 /** Seals and opens the plugin's encrypted cookie values with @fastify/secure-session's secretbox. */
 export interface SessionCodec {
   sealSession (data: SessionData): string
   openSession (value: string, log: FastifyBaseLogger): SessionData | null
-  sealRefreshToken (token: string): string
-  openRefreshToken (value: string, log: FastifyBaseLogger): string | null
+  sealRefreshToken (refresh: SealedRefresh): string
+  /** The sealed refresh, or null when the cookie does not open or lacks a part (a cookie of an older version). */
+  openRefreshToken (value: string, log: FastifyBaseLogger): SealedRefresh | null
 }
 
 /**
@@ -96,10 +104,10 @@ export async function sessionCodec (scope: FastifyInstance, options: ResolvedOpt
   return {
     sealSession: (data) => seal(data, SESSION_NAME),
     openSession: (value, log) => open(value, log, SESSION_NAME) as SessionData | null,
-    sealRefreshToken: (token) => seal({ token }, REFRESH_NAME),
+    sealRefreshToken: (refresh) => seal(refresh, REFRESH_NAME),
     openRefreshToken: (value, log) => {
-      const token = open(value, log, REFRESH_NAME)?.token
-      return typeof token === 'string' ? token : null
+      const { token, loginId, at } = open(value, log, REFRESH_NAME) ?? {}
+      return typeof token === 'string' && typeof loginId === 'string' && typeof at === 'number' ? { token, loginId, at } : null
     }
   }
 }

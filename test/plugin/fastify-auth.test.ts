@@ -97,3 +97,27 @@ test('with @fastify/auth registered, a guard used on its own still redirects bro
   assert.equal(api.json().code, 'FST_COGNITO_UNAUTHENTICATED')
   assert.equal((await app.inject({ url: '/direct', headers: bearer('bob') })).json().user, 'bob')
 })
+
+test('maxAuthAge inside fastify.auth: a stale browser sign-in is sent to the login with prompt=login, never in a silent loop', async (t) => {
+  const { app, idp } = await authApp(t)
+  app.get('/sensitive', { preHandler: app.auth([app.authRequired({ maxAuthAge: 300 })]) }, async (request) => ({ user: request.cognito.username }))
+  const token = idp.issueTokens({ username: 'alice' }).access_token
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(301_000)
+  const res = await app.inject({ url: '/sensitive', headers: { ...html }, cookies: { 'cognito-access-token': token } })
+  assert.equal(res.statusCode, 302)
+  assert.equal(res.headers.location, '/login?prompt=login&returnTo=%2Fsensitive')
+})
+
+test('a denial inside fastify.auth is audited only when the request really ends denied', async (t) => {
+  const { subscribe, unsubscribe } = await import('node:diagnostics_channel')
+  const seen: unknown[] = []
+  const listener = (message: unknown): void => { seen.push(message) }
+  subscribe('fastify-cognito-auth:denied', listener)
+  t.after(() => { unsubscribe('fastify-cognito-auth:denied', listener) })
+  const { app } = await authApp(t)
+  assert.equal((await app.inject({ url: '/either', headers: { 'x-api-key': API_KEY } })).statusCode, 200)
+  assert.deepEqual(seen, [], 'the API key let it through: no denial')
+  assert.equal((await app.inject({ url: '/either', headers: { 'x-api-key': 'wrong' } })).statusCode, 401)
+  assert.equal(seen.length, 1)
+})

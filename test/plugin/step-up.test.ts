@@ -49,6 +49,9 @@ test('maxAuthAge for API callers: 401 with RFC 9470\'s step-up challenge; tokens
   assert.equal(res.json().code, 'FST_COGNITO_SIGN_IN_TOO_OLD')
   const { auth_time: _dropped, ...noSignIn } = payload
   assert.equal((await call(idp.sign(noSignIn))).statusCode, 401)
+  // A machine's token (client_credentials: no username) signed nobody in, whatever its auth_time says.
+  const { username: _user, ...machine } = payload
+  assert.equal((await call(idp.sign({ ...machine, sub: 'machine', auth_time: now }))).statusCode, 401)
 })
 
 test('maxAuthAge must be a whole number of seconds', async (t) => {

@@ -26,6 +26,18 @@ flowTest('state missing, wrong, or replayed: 400 FST_COGNITO_INVALID_STATE and n
   assert.equal(app.idp.stats.tokenRequests, 1)
 })
 
+flowTest('a forged state of non-ASCII characters, as long as a real one: 400 FST_COGNITO_INVALID_STATE, never a 500', async (t, startApp) => {
+  const app = await startApp(t)
+  const browser = new Browser()
+  const callback = await callbackUrl(browser, app)
+  const real = new URL(callback).searchParams.get('state') as string
+  const res = await browser.fetch(withQuery(callback, (q) => q.set('state', 'é'.repeat(real.length))))
+  assertRefused(res, 400, 'FST_COGNITO_INVALID_STATE')
+  assert.match(json(res).message as string, /state does not match/)
+  // The pending login died with the attempt.
+  assertRefused(await browser.fetch(callback), 400, 'FST_COGNITO_INVALID_STATE')
+})
+
 flowTest('a callback carried to another browser is refused: its session has no such login', async (t, startApp) => {
   const app = await startApp(t)
   const callback = await callbackUrl(new Browser(), app)

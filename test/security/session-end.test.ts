@@ -129,8 +129,8 @@ flowTest('only a token this plugin accepts can end a login: another client\'s to
   const own = new AuditedBrowser()
   await logIn(own, app.url, 'alice')
   await own.fetch(`${app.url}/logout`)
-  assert.equal(end.mock.callCount(), 1, 'one entry: the login, by its origin_jti')
-  const [key, until, now] = end.mock.calls[0]?.arguments ?? []
+  assert.deepEqual(new Set(end.mock.calls.map((c) => c.arguments[0])).size, 1, 'one entry: the login, by its origin_jti')
+  const [key, , until, now] = end.mock.calls[0]?.arguments ?? []
   assert.match(String(key), /^login:/)
   assert.ok(Number(until) > Number(now) && Number(until) <= Number(now) + 3600 * 2, 'kept about one token lifetime, not forever')
 })
@@ -145,4 +145,49 @@ flowTest('a client with token revocation off (tokens without jti): logout still 
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 200)
   assert.equal((await victim.fetch(`${app.url}/logout`)).status, 302)
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
+  // The Hosted UI session outlived the logout (its /logout was never reached): the silent sign-in keeps auth_time,
+  // so the new login has the same id, and it works (a second later: tokens are dated in seconds), while the copies stay refused.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(1000)
+  const again = await logIn(victim, app.url, 'alice')
+  assert.equal(again.length, 4, 'no form: the hosted-UI session signed in silently')
+  assert.equal((await victim.fetch(`${app.url}/claims`, api)).status, 200)
+  assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
+})
+
+flowTest('with rotation and a failed revoke, a refresh cookie the thief rotated before logout stays refused after the access token\'s lifetime', async (t, startApp) => {
+  const app = await startApp(t, {
+    client: { refreshTokenRotation: true },
+    options: { refreshFlow: true, cookieMaxAge: 7200, refreshCookieMaxAge: 86400, dispatcher: divert(['/oauth2/revoke'], 'http://127.0.0.1:1') }
+  })
+  const victim = new AuditedBrowser()
+  await logIn(victim, app.url, 'alice')
+  // The thief sends the copied refresh cookie alone: a refresh, and a rotated refresh cookie only the thief holds.
+  const thief = copyOf(victim, ['cognito-refresh-token'])
+  assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 200)
+  assert.notEqual(thief.cookie(HOST, 'cognito-refresh-token')?.value, victim.cookie(HOST, 'cognito-refresh-token')?.value)
+  assert.equal((await victim.fetch(`${app.url}/logout`)).status, 302)
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(3700_000)
+  const requests = app.idp.stats.tokenRequests
+  const late = copyOf(thief, ['cognito-refresh-token'])
+  assert.equal((await late.fetch(`${app.url}/claims`, api)).status, 401)
+  assert.equal(app.idp.stats.tokenRequests, requests, 'not sent to Cognito')
+})
+
+flowTest('rotated refresh cookies of one login take one entry however many logouts present them', async (t, startApp) => {
+  const app = await startApp(t, { client: { refreshTokenRotation: true }, options: { refreshFlow: true, dispatcher: divert(['/oauth2/revoke'], 'http://127.0.0.1:1') } })
+  const victim = new AuditedBrowser()
+  await logIn(victim, app.url, 'alice')
+  const end = t.mock.method(EndedLogins.prototype, 'end')
+  // Each refresh (the refresh cookie sent alone) rotates: a new sealed cookie every time.
+  const holders = [copyOf(victim, ['cognito-refresh-token'])]
+  for (let i = 0; i < 5; i++) {
+    const next = copyOf(holders.at(-1) as Browser, ['cognito-refresh-token'])
+    assert.equal((await next.fetch(`${app.url}/claims`, api)).status, 200)
+    holders.push(copyOf(next, ['cognito-refresh-token']))
+  }
+  assert.equal(new Set(holders.map((h) => h.cookie(HOST, 'cognito-refresh-token')?.value)).size, 6)
+  for (const holder of holders) await holder.fetch(`${app.url}/logout`)
+  assert.equal(new Set(end.mock.calls.map((c) => c.arguments[0])).size, 1)
 })
