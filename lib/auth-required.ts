@@ -19,6 +19,8 @@ export interface AuthRequiredOptions {
   anyGroup?: boolean
   /** OAuth scopes the access token must carry, all of them (custom `resource/scope` ones for client_credentials tokens). */
   scopes?: string[]
+  /** User pool ids (the app's own, or of `trustedPools`) whose callers may pass; others get 403. Default: every configured pool. */
+  pools?: string[]
 }
 
 export interface AuthDeps {
@@ -71,6 +73,7 @@ export interface AuthHandlers {
 export function authHandlers (deps: AuthDeps): AuthHandlers {
   const { options, accessTokens, tokenClient, refresher, state } = deps
   const ownClient = new Set([options.clientId])
+  const userPoolIds = new Map(options.pools.map((pool) => [pool.issuer, pool.userPoolId]))
 
   /** User info from the session, only when the session belongs to the same login as the token. */
   function userInfoFor (request: FastifyRequest, claims: AccessTokenClaims): Record<string, unknown> {
@@ -82,7 +85,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   const userInfoSource: UserInfoSource = {
     stored: (request, claims) => request === undefined ? {} : userInfoFor(request, claims),
     fetch: async (accessToken) => await tokenClient.userInfo(accessToken),
-    exposeTokens: options.exposeTokens
+    exposeTokens: options.exposeTokens,
+    userPoolIds
   }
 
   /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
@@ -154,9 +158,9 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   function testIdentity (): Identity {
     const { username, sub, groups, scope, userInfo } = options.disabledIdentity
     const now = Math.floor(Date.now() / 1000)
-    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iat: now, exp: now + 3600 }
+    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iss: options.issuer, iat: now, exp: now + 3600 }
     const info = { sub, ...userInfo }
-    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false }, '')
+    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false, userPoolIds }, '')
   }
 
   function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {

@@ -59,3 +59,7 @@ export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 5
 /** Cognito refused the app's `client_credentials` request: a client without that grant or secret, or a scope it may not ask for. */
 export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 500, [string]>(
   'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 'Cognito refused the client_credentials grant: %s', 500)
+
+/** Authenticated by a user pool that `authRequired({ pools })` does not accept on this route. */
+export const PoolNotAllowedError = createError<'FST_COGNITO_POOL_NOT_ALLOWED', 403, []>(
+  'FST_COGNITO_POOL_NOT_ALLOWED', 'The caller\'s user pool is not accepted on this route', 403)

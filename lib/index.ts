@@ -13,6 +13,7 @@ import type { CognitoIdentity } from './identity.js'
 import { LoginState } from './login-state.js'
 import { markedHandlers, openapiSecurity } from './openapi.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
+import { poolRestricted, PoolVerifiers } from './pools.js'
 import { Refresher } from './refresh.js'
 import { registerRoutes } from './routes.js'
 import { loginFlow } from './flow.js'
@@ -74,9 +75,9 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
   const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge, cookieNames(options))
 
-  const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
+  const accessTokens = new AccessTokens(new PoolVerifiers(options.pools, verifier, { leeway: options.expirationLeeway, timeout, dispatcher }), { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
   const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
-  const { authRequired, authOptional, identityOf } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))
+  const { authRequired, authOptional, identityOf } = markedHandlers(poolRestricted(authHandlers({ options, accessTokens, tokenClient, refresher, state }), options.pools))
   const machine = options.machineClient ?? { clientId, clientSecret }
   const clientCredentials = new ClientCredentials(new TokenClient({ endpoints, ...machine, timeout, dispatcher }))
   const cognito = cognitoApi({ options, flow, identityOf, clientCredentials })
@@ -115,4 +116,5 @@ export type { CognitoApi, LoginIdentity, LoginOptions } from './cognito-api.js'
 export type { CognitoIdentity } from './identity.js'
 export { callbackRouteOptions } from './routes.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
+export type { TrustedPoolOptions } from './pools.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'
