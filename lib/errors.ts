@@ -63,3 +63,7 @@ export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CRE
 /** Authenticated by a user pool that `authRequired({ pools })` does not accept on this route. */
 export const PoolNotAllowedError = createError<'FST_COGNITO_POOL_NOT_ALLOWED', 403, []>(
   'FST_COGNITO_POOL_NOT_ALLOWED', 'The caller\'s user pool is not accepted on this route', 403)
+
+/** With `tenants`: the request's tenant key (`tenantOf`, by default its host) is not one of them. */
+export const UnknownTenantError = createError<'FST_COGNITO_UNKNOWN_TENANT', 404, []>(
+  'FST_COGNITO_UNKNOWN_TENANT', 'No tenant is served at this host', 404)

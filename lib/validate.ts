@@ -13,8 +13,22 @@ export const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/
 /** An OAuth scope token (RFC 6749 §3.3). */
 export const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 
+/** How failures name options: as given, or as a tenant's (`tenants.{key}.{name}`) while its settings are resolved. */
+let optionName = (name: string): string => name
+
+/** Runs `resolve` (synchronous) with every failure naming its option through `rename`. */
+export function naming<T> (rename: (name: string) => string, resolve: () => T): T {
+  const outer = optionName
+  optionName = rename
+  try {
+    return resolve()
+  } finally {
+    optionName = outer
+  }
+}
+
 export function fail (name: string, why: string): never {
-  throw new InvalidOptionError(name, why)
+  throw new InvalidOptionError(optionName(name), why)
 }
 
 export function text (name: string, value: unknown, pattern?: RegExp): string {
