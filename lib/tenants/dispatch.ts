@@ -20,7 +20,7 @@ export function tenantCookieNames (names: CookieNames, tenant: string | undefine
  * Guards and `app.cognito` over every tenant's pool: each request is handled wholly by its tenant's (its cookies,
  * verifier, refresh and flow), so nothing of one tenant's login, token or session counts on another's.
  */
-export function tenantDispatch (tenants: ReadonlyMap<string, PoolWiring>, tenantOf: (request: FastifyRequest) => string | undefined): Pick<PoolWiring, 'handlers' | 'cognito'> {
+export function tenantDispatch (tenants: ReadonlyMap<string, PoolWiring>, tenantOf: (request: FastifyRequest) => string | undefined): { handlers: Omit<AuthHandlers, 'identityOf'>, cognito: CognitoApi } {
   const tenantFor = (key: string | undefined): PoolWiring => {
     const tenant = key === undefined ? undefined : tenants.get(key)
     if (tenant === undefined) throw new UnknownTenantError()
@@ -31,7 +31,7 @@ export function tenantDispatch (tenants: ReadonlyMap<string, PoolWiring>, tenant
   const perTenant = <G>(build: (handlers: AuthHandlers) => G): Map<PoolWiring, G> =>
     new Map([...tenants.values()].map((tenant) => [tenant, build(tenant.handlers)]))
 
-  const handlers: AuthHandlers = {
+  const handlers: Omit<AuthHandlers, 'identityOf'> = {
     authRequired (options) {
       const guards = perTenant((h) => h.authRequired(options))
       return function cognitoTenantAuthRequired (request, reply, done) {
@@ -50,8 +50,7 @@ export function tenantDispatch (tenants: ReadonlyMap<string, PoolWiring>, tenant
       return async function cognitoTenantAuthOptional (request, reply) {
         await (guards.get(poolOf(request)) as preHandlerAsyncHookHandler).call(this, request, reply)
       }
-    },
-    identityOf: (result, request) => poolOf(request).handlers.identityOf(result, request)
+    }
   }
   const cognito: CognitoApi = {
     login: (request, reply, input) => poolOf(request).cognito.login(request, reply, input),

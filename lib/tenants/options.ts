@@ -45,6 +45,7 @@ function tenantOptions (key: string, value: unknown, shared: Record<string, unkn
 /**
  * Option `tenants` (undefined without it), every tenant checked at registration. With the plugin's routes, every
  * tenant's postlogin and postlogout paths must be the same: one route serves all, the tenant chosen per request.
+ * No tenant may accept another's own tokens, so a login of one never authenticates on another.
  */
 export function resolveTenants (opts: unknown): ResolvedTenants | undefined {
   if (opts === null || typeof opts !== 'object' || (opts as { tenants?: unknown }).tenants === undefined) return undefined
@@ -62,6 +63,12 @@ export function resolveTenants (opts: unknown): ResolvedTenants | undefined {
       if (tenant.routes && path !== expected) {
         fail(`tenants.${key}.${setting}`, `its path ${path} is not tenant ${first}'s ${expected}: the plugin's route serves every tenant (routes: false places them yourself)`)
       }
+    }
+  }
+  for (const [key, tenant] of options) {
+    for (const [other, { issuer, clientId }] of options) {
+      const accepted = other !== key && tenant.pools.some((pool) => pool.issuer === issuer && pool.clientIds.has(clientId))
+      if (accepted) fail(`tenants.${other}.clientId`, `tenant ${key} accepts its tokens too (the same pool and client, allowedClientIds or trustedPools): give each tenant an app client of its own`)
     }
   }
   return { options, shared: firstOptions, tenantOf: (tenantOf as ResolvedTenants['tenantOf'] | undefined) ?? hostOf }
