@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify'
 import { resolveOptions, type CognitoAuthOptions, type ResolvedOptions } from '../options.js'
 import { fail, naming } from '../validate.js'
 
-/** The settings a tenant may have of its own: its user pool and app client, and where its browsers come back. */
-export const TENANT_SETTINGS = ['region', 'domain', 'userPoolId', 'clientId', 'clientSecret', 'issuer', 'redirectUrl', 'logoutUrl', 'scopes', 'authorizeParams'] as const
+/** The settings a tenant may have of its own: its user pool and app clients, and where its browsers come back. */
+export const TENANT_SETTINGS = ['region', 'domain', 'userPoolId', 'clientId', 'clientSecret', 'issuer', 'redirectUrl', 'logoutUrl', 'scopes', 'authorizeParams', 'machineClient'] as const
 type TenantSetting = typeof TENANT_SETTINGS[number]
 
 /** One tenant's pool (an entry of option `tenants`); set outside `tenants`, a setting is the default of every tenant. */

@@ -157,3 +157,16 @@ test('one pool\'s JWKS outage leaves the other tenant working', async (t) => {
   await logIn(browser, b.url, 'bob')
   assert.equal(json(await browser.fetch(`${b.url}/claims`)).username, 'bob')
 })
+
+test('a tenantOf of the app\'s own, with routes: false: app.cognito picks the tenant per request, and clientCredentials by its tenant option', async (t) => {
+  const { app, a, b } = await startTenants(t, { routes: false, tenantOf: (request) => request.headers['x-tenant'] as string | undefined }, {}, (app) => {
+    app.get('/signin', async (request, reply) => await app.cognito.login(request, reply))
+  })
+  const res = await app.inject({ url: '/signin', headers: { 'x-tenant': b.key } })
+  assert.equal(res.statusCode, 302)
+  assert.ok(String(res.headers.location).startsWith(`${b.idp.domain}/oauth2/authorize?`))
+  assert.equal((await app.inject({ url: '/signin' })).json().code, 'FST_COGNITO_UNKNOWN_TENANT')
+  const token = await app.cognito.clientCredentials({ tenant: a.key })
+  assert.equal(JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).iss, a.idp.issuer)
+  await assert.rejects(app.cognito.clientCredentials(), { code: 'FST_COGNITO_UNKNOWN_TENANT' })
+})

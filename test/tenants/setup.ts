@@ -20,13 +20,18 @@ export interface TenantsApp {
   logs: string[]
 }
 
-/** A pool of its own (region, id, keys) with one confidential app client for `url`. */
+const secretOf = (clientId: string): string => `${clientId}-secret-0123456789abcdefghij`
+
+/** A pool of its own (region, id, keys) with a confidential app client for `url`, and a machine client (`{clientId}m2m`). */
 export async function tenantPool (t: TestContext, region: string, id: string, clientId: string, url: string, emulator: EmulatorOptions = {}): Promise<CognitoEmulator> {
   const idp = await startCognitoEmulator({
     ...emulator,
     region,
     userPoolId: `${region}_${id}`,
-    clients: [{ clientId, clientSecret: `${clientId}-secret-0123456789abcdefghij`, callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }]
+    clients: [
+      { clientId, clientSecret: secretOf(clientId), callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] },
+      { clientId: `${clientId}m2m`, clientSecret: secretOf(`${clientId}m2m`), callbackUrls: [], logoutUrls: [], scopes: ['api/read'], allowedOAuthFlows: ['client_credentials'] }
+    ]
   })
   t.after(() => idp.close())
   return idp
@@ -34,7 +39,7 @@ export async function tenantPool (t: TestContext, region: string, id: string, cl
 
 /** The settings of `tenant` as option `tenants` takes them. */
 export const tenantSettings = ({ idp, clientId, url }: Tenant): CognitoTenantsOptions['tenants'][string] =>
-  ({ ...idp.pluginOptions(clientId), redirectUrl: `${url}/postlogin`, logoutUrl: `${url}/postlogout` })
+  ({ ...idp.pluginOptions(clientId), redirectUrl: `${url}/postlogin`, logoutUrl: `${url}/postlogout`, machineClient: { clientId: `${clientId}m2m`, clientSecret: secretOf(`${clientId}m2m`) } })
 
 /**
  * Two tenants behind one app on one port: `a` at http://127.0.0.1:PORT (pool us-east-1_TenantA) and `b` at
