@@ -19,24 +19,27 @@ const median = (values: number[]): number => {
 const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] as number
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
-interface Variant { name: string, server: BenchServer, headers: Record<string, string> }
+/** `requests`: headers of requests each connection sends in turn (tokens spread over pools). */
+interface Variant { name: string, server: BenchServer, headers: Record<string, string>, requests?: Array<{ headers: Record<string, string> }> }
 interface Run { rps: number, cpuPerRequest: number, non2xx: number, errors: number }
 
 async function load (variant: Variant, options: { duration?: number, amount?: number }): Promise<Run> {
   const cpu = variant.server.cpuMicros()
-  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, ...options })
+  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, requests: variant.requests, ...options })
   const requests = result.requests.total
   return { rps: result.requests.average, cpuPerRequest: (variant.server.cpuMicros() - cpu) / requests, non2xx: result.non2xx, errors: result.errors }
 }
 
 const bare = await startServer('bare')
 const auth = await startServer('auth')
+const pools = await startServer('pools')
 const rows: string[][] = []
 try {
   const variants: Variant[] = [
     { name: 'bare route', server: bare, headers: {} },
     { name: 'authRequired, session cookie', server: auth, headers: { cookie: auth.cookie } },
-    { name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } }
+    { name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } },
+    { name: 'authRequired, bearer tokens of 3 trusted pools', server: pools, headers: {}, requests: pools.bearers.map((token) => ({ headers: { authorization: `Bearer ${token}` } })) }
   ]
   for (const v of variants) await load(v, { duration: 2 }) // warm-up, thrown away
   const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]))
@@ -50,6 +53,10 @@ try {
     const broken = vr.some((run) => run.non2xx > 0 || run.errors > 0) ? ' (BROKEN: non-2xx or errors)' : ''
     rows.push([`1. req/s, ${v.name}${broken}`, fmt(median(vr.map((x) => x.rps))), `${fmt(median(ratios), 3)}× bare`, `${fmt(median(vr.map((x) => x.cpuPerRequest)), 1)} µs CPU/req`])
   }
+  // Issue 14's goal: several pools cost within 0.03 of one pool's ratio (each round's two ratios against the same bare run).
+  const ratiosOf = (v: Variant): number[] => (runs.get(v.name) as Run[]).map((run, i) => run.rps / (bareRuns[i] as Run).rps)
+  const [single, several] = [ratiosOf(variants[2] as Variant), ratiosOf(variants[3] as Variant)]
+  rows.push(['1. bearer: 3 trusted pools minus 1 pool', `${fmt(median(several.map((r, i) => r - (single[i] as number))), 3)} (ratio to bare, paired)`, '', ''])
 
   const verify = await verifyRounds(ROUNDS)
   const m = (key: keyof (typeof verify)[number]): number => median(verify.map((x) => x[key]))
@@ -77,6 +84,7 @@ try {
 } finally {
   bare.close()
   auth.close()
+  pools.close()
 }
 
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => (row[c] ?? '').length)))

@@ -1,7 +1,8 @@
 /**
- * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth`.
- * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool.
- * It prints one JSON line: its port, and for `auth` a logged-in cookie header and a bearer token.
+ * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth|pools`.
+ * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool; `pools`
+ * also trusts three more emulated pools (`trustedPools`). It prints one JSON line: its port, and unless `bare` a
+ * logged-in cookie header and a bearer token (with `pools`, one bearer token of each trusted pool as well).
  */
 import Fastify from 'fastify'
 import cognitoAuth from '../lib/index.js'
@@ -13,6 +14,7 @@ const app = Fastify()
 // Every variant answers 401 when auth fails, so 0 non-2xx proves every request was authenticated.
 const handler = async (): Promise<{ ok: boolean }> => ({ ok: true })
 let idp: Awaited<ReturnType<typeof startCognitoEmulator>> | undefined
+let trusted: Array<Awaited<ReturnType<typeof startCognitoEmulator>>> = []
 
 const port = await freePort()
 const url = `http://127.0.0.1:${port}`
@@ -21,7 +23,9 @@ if (mode === 'bare') {
 } else {
   const client = { clientId: 'benchclient', clientSecret: 'bench-client-secret-0123456789abcdef', callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }
   idp = await startCognitoEmulator({ accessTokenTtl: 24 * 3600, clients: [client] })
+  trusted = mode === 'pools' ? await Promise.all(['PoolB', 'PoolC', 'PoolD'].map(async (id) => await startCognitoEmulator({ accessTokenTtl: 24 * 3600, userPoolId: `us-east-1_${id}`, clients: [{ ...client, clientId: `${id}client` }] }))) : []
   await app.register(cognitoAuth, {
+    trustedPools: trusted.map((pool) => ({ userPoolId: pool.userPoolId, issuer: pool.issuer, clientIds: [pool.clients[0]?.clientId as string] })),
     ...idp.pluginOptions(),
     secret: 'benchmark-secret-of-at-least-thirty-two-characters',
     redirectUrl: `${url}/postlogin`,
@@ -46,8 +50,9 @@ if (idp !== undefined) {
   cookie = ['cognito-session', 'cognito-access-token'].map((n) => `${n}=${browser.cookie('127.0.0.1', n)?.value}`).join('; ')
   bearer = idp.issueTokens({ username: 'bob' }).access_token
 }
-process.stdout.write(`${JSON.stringify({ port, cookie, bearer })}\n`)
+const bearers = trusted.map((pool) => pool.issueTokens({ username: 'bob' }).access_token)
+process.stdout.write(`${JSON.stringify({ port, cookie, bearer, bearers })}\n`)
 // Exit cleanly on a signal, so `node --cpu-prof` writes its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => { Promise.all([app.close(), idp?.close()]).then(() => process.exit(0), () => process.exit(1)) })
+  process.once(signal, () => { Promise.all([app.close(), idp?.close(), ...trusted.map(async (pool) => await pool.close())]).then(() => process.exit(0), () => process.exit(1)) })
 }

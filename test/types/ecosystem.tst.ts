@@ -1,12 +1,13 @@
 import Fastify from 'fastify'
 import { expect, test } from 'tstyche'
-import cognitoAuth, { ClientCredentialsRefusedError, optionsFromEnv, type CognitoApi } from 'fastify-cognito-auth'
+import cognitoAuth, { ClientCredentialsRefusedError, optionsFromEnv, type CognitoAccessClaims, type CognitoApi, type CognitoUserInfo } from 'fastify-cognito-auth'
 
 const options = optionsFromEnv({})
 
 test('app.cognito.clientCredentials resolves to the access token and takes a scope list', () => {
   const app = Fastify()
-  expect(app.cognito).type.toBe<CognitoApi>()
+  // As declared: another test file augments CognitoUserInfo, so the defaults are not the same type.
+  expect(app.cognito).type.toBe<CognitoApi<CognitoAccessClaims, CognitoUserInfo>>()
   expect(app.cognito.clientCredentials({ scopes: ['orders/read'] })).type.toBe<Promise<string>>()
   expect(app.cognito.clientCredentials).type.toBeCallableWith()
   expect(app.cognito.clientCredentials).type.not.toBeCallableWith({ scopes: 'orders/read' })
