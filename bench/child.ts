@@ -10,7 +10,7 @@ export interface BenchServer {
   url: string
   cookie: string
   bearer: string
-  /** With `pools`: a bearer token of each trusted pool. */
+  /** Three bearer tokens: with `pools`, one of each trusted pool; else of the app's own pool. */
   bearers: string[]
   pid: number
   /** Server CPU time so far, in microseconds (user + system, from /proc). */

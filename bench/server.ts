@@ -2,7 +2,7 @@
  * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth|pools`.
  * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool; `pools`
  * also trusts three more emulated pools (`trustedPools`). It prints one JSON line: its port, and unless `bare` a
- * logged-in cookie header and a bearer token (with `pools`, one bearer token of each trusted pool as well).
+ * logged-in cookie header, a bearer token, and three more (with `pools`, one of each trusted pool).
  */
 import Fastify from 'fastify'
 import cognitoAuth from '../lib/index.js'
@@ -50,7 +50,8 @@ if (idp !== undefined) {
   cookie = ['cognito-session', 'cognito-access-token'].map((n) => `${n}=${browser.cookie('127.0.0.1', n)?.value}`).join('; ')
   bearer = idp.issueTokens({ username: 'bob' }).access_token
 }
-const bearers = trusted.map((pool) => pool.issueTokens({ username: 'bob' }).access_token)
+// Three bearer tokens: of the three trusted pools with `pools`, else of the app's own pool (the same load, one pool).
+const bearers = idp === undefined ? [] : (mode === 'pools' ? trusted : [idp, idp, idp]).map((pool) => pool.issueTokens({ username: 'bob' }).access_token)
 process.stdout.write(`${JSON.stringify({ port, cookie, bearer, bearers })}\n`)
 // Exit cleanly on a signal, so `node --cpu-prof` writes its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
