@@ -19,12 +19,15 @@ const median = (values: number[]): number => {
 const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] as number
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
-interface Variant { name: string, server: BenchServer, headers: Record<string, string> }
+/** `requests`: headers of requests each connection sends in turn (tokens spread over pools). */
+interface Variant { name: string, server: BenchServer, headers: Record<string, string>, requests?: Array<{ headers: Record<string, string> }> }
+/** Requests that each connection sends in turn, one per token. */
+const spread = (tokens: string[]): Variant['requests'] => tokens.map((token) => ({ headers: { authorization: `Bearer ${token}` } }))
 interface Run { rps: number, cpuPerRequest: number, non2xx: number, errors: number }
 
 async function load (variant: Variant, options: { duration?: number, amount?: number }): Promise<Run> {
   const cpu = variant.server.cpuMicros()
-  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, ...options })
+  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, requests: variant.requests, ...options })
   const requests = result.requests.total
   return { rps: result.requests.average, cpuPerRequest: (variant.server.cpuMicros() - cpu) / requests, non2xx: result.non2xx, errors: result.errors }
 }
@@ -32,13 +35,16 @@ async function load (variant: Variant, options: { duration?: number, amount?: nu
 const bare = await startServer('bare')
 const auth = await startServer('auth')
 const audited = await startServer('auth-audited')
+const pools = await startServer('pools')
 const rows: string[][] = []
 try {
   const variants: Variant[] = [
     { name: 'bare route', server: bare, headers: {} },
     { name: 'authRequired, session cookie', server: auth, headers: { cookie: auth.cookie } },
     { name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } },
-    { name: 'authRequired, session cookie, audit subscriber', server: audited, headers: { cookie: audited.cookie } }
+    { name: 'authRequired, session cookie, audit subscriber', server: audited, headers: { cookie: audited.cookie } },
+    { name: 'authRequired, 3 bearer tokens of 1 pool', server: auth, headers: {}, requests: spread(auth.bearers) },
+    { name: 'authRequired, bearer tokens of 3 trusted pools', server: pools, headers: {}, requests: spread(pools.bearers) }
   ]
   for (const v of variants) await load(v, { duration: 2 }) // warm-up, thrown away
   const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]))
@@ -52,6 +58,10 @@ try {
     const broken = vr.some((run) => run.non2xx > 0 || run.errors > 0) ? ' (BROKEN: non-2xx or errors)' : ''
     rows.push([`1. req/s, ${v.name}${broken}`, fmt(median(vr.map((x) => x.rps))), `${fmt(median(ratios), 3)}× bare`, `${fmt(median(vr.map((x) => x.cpuPerRequest)), 1)} µs CPU/req`])
   }
+  // Issue 14's goal: several pools cost within 0.03 of one pool's ratio (each round's two ratios against the same bare run).
+  const ratiosOf = (v: Variant): number[] => (runs.get(v.name) as Run[]).map((run, i) => run.rps / (bareRuns[i] as Run).rps)
+  const [single, several] = [ratiosOf(variants[3] as Variant), ratiosOf(variants[4] as Variant)]
+  rows.push(['1. 3 tokens: 3 trusted pools minus 1 pool', `${fmt(median(several.map((r, i) => r - (single[i] as number))), 3)} (ratio to bare, paired)`, '', ''])
 
   const verify = await verifyRounds(ROUNDS)
   const m = (key: keyof (typeof verify)[number]): number => median(verify.map((x) => x[key]))
@@ -80,6 +90,7 @@ try {
   bare.close()
   auth.close()
   audited.close()
+  pools.close()
 }
 
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => (row[c] ?? '').length)))

@@ -1,8 +1,9 @@
 /**
- * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth|auth-audited`.
+ * A benchmark server, run in its own process: `node dist/bench/server.js bare|auth|auth-audited|pools`.
  * `bare` is Fastify alone; `auth` is the same route behind authRequired, with the emulator as the pool;
- * `auth-audited` is `auth` with a subscriber on every audit channel, as a security team's collector would be.
- * It prints one JSON line: its port, and for `auth` a logged-in cookie header and a bearer token.
+ * `auth-audited` is `auth` with a subscriber on every audit channel, as a security team's collector would be; `pools`
+ * also trusts three more emulated pools (`trustedPools`). It prints one JSON line: its port, and unless `bare` a
+ * logged-in cookie header, a bearer token, and three more (with `pools`, one of each trusted pool).
  */
 import { subscribe } from 'node:diagnostics_channel'
 import Fastify from 'fastify'
@@ -15,6 +16,7 @@ const app = Fastify()
 // Every variant answers 401 when auth fails, so 0 non-2xx proves every request was authenticated.
 const handler = async (): Promise<{ ok: boolean }> => ({ ok: true })
 let idp: Awaited<ReturnType<typeof startCognitoEmulator>> | undefined
+let trusted: Array<Awaited<ReturnType<typeof startCognitoEmulator>>> = []
 
 const port = await freePort()
 const url = `http://127.0.0.1:${port}`
@@ -23,7 +25,9 @@ if (mode === 'bare') {
 } else {
   const client = { clientId: 'benchclient', clientSecret: 'bench-client-secret-0123456789abcdef', callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }
   idp = await startCognitoEmulator({ accessTokenTtl: 24 * 3600, clients: [client] })
+  trusted = mode === 'pools' ? await Promise.all(['PoolB', 'PoolC', 'PoolD'].map(async (id) => await startCognitoEmulator({ accessTokenTtl: 24 * 3600, userPoolId: `us-east-1_${id}`, clients: [{ ...client, clientId: `${id}client` }] }))) : []
   await app.register(cognitoAuth, {
+    trustedPools: trusted.map((pool) => ({ userPoolId: pool.userPoolId, issuer: pool.issuer, clientIds: [pool.clients[0]?.clientId as string] })),
     ...idp.pluginOptions(),
     secret: 'benchmark-secret-of-at-least-thirty-two-characters',
     redirectUrl: `${url}/postlogin`,
@@ -52,8 +56,10 @@ if (idp !== undefined) {
   cookie = ['cognito-session', 'cognito-access-token'].map((n) => `${n}=${browser.cookie('127.0.0.1', n)?.value}`).join('; ')
   bearer = idp.issueTokens({ username: 'bob' }).access_token
 }
-process.stdout.write(`${JSON.stringify({ port, cookie, bearer })}\n`)
+// Three bearer tokens: of the three trusted pools with `pools`, else of the app's own pool (the same load, one pool).
+const bearers = idp === undefined ? [] : (mode === 'pools' ? trusted : [idp, idp, idp]).map((pool) => pool.issueTokens({ username: 'bob' }).access_token)
+process.stdout.write(`${JSON.stringify({ port, cookie, bearer, bearers })}\n`)
 // Exit cleanly on a signal, so `node --cpu-prof` writes its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => { Promise.all([app.close(), idp?.close()]).then(() => process.exit(0), () => process.exit(1)) })
+  process.once(signal, () => { Promise.all([app.close(), idp?.close(), ...trusted.map(async (pool) => await pool.close())]).then(() => process.exit(0), () => process.exit(1)) })
 }

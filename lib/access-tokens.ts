@@ -37,7 +37,7 @@ export class AccessTokens {
   private readonly cache: VerifiedTokenCache<AccessTokenClaims>
   private readonly ended = new EndedLogins()
 
-  constructor (private readonly verifier: CognitoVerifier, private readonly options: AccessTokensOptions) {
+  constructor (private readonly verifier: Pick<CognitoVerifier, 'verifyAccessToken'>, private readonly options: AccessTokensOptions) {
     this.cache = new VerifiedTokenCache(10_000, options.leeway, JWKS_MAX_AGE)
   }
 

@@ -17,6 +17,8 @@ export interface AuthRequiredOptions {
    * to the login with `prompt=login`, API callers get RFC 9470's `insufficient_user_authentication` challenge.
    */
   maxAuthAge?: number
+  /** User pool ids (the app's own, or of `trustedPools`) whose callers may pass; others get 403. Default: every configured pool. */
+  pools?: string[]
 }
 
 /** The verdict of a check that answered the request itself (a redirect to the login). */

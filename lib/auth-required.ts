@@ -50,6 +50,7 @@ export interface AuthHandlers extends FlowIdentities {
 export function authHandlers (deps: AuthDeps): AuthHandlers {
   const { options, accessTokens, tokenClient, refresher, state } = deps
   const ownClient = new Set([options.clientId])
+  const userPoolIds = new Map(options.pools.map((pool) => [pool.issuer, pool.userPoolId]))
 
   /** User info from the session, only when the session belongs to the same login as the token. */
   function userInfoFor (request: FastifyRequest, claims: AccessTokenClaims): Record<string, unknown> {
@@ -61,7 +62,8 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   const userInfoSource: UserInfoSource = {
     stored: (request, claims) => request === undefined ? {} : userInfoFor(request, claims),
     fetch: async (accessToken) => await tokenClient.userInfo(accessToken),
-    exposeTokens: options.exposeTokens
+    exposeTokens: options.exposeTokens,
+    userPoolIds
   }
 
   /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
@@ -140,9 +142,9 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   function testIdentity (): Identity {
     const { username, sub, groups, scope, userInfo } = options.disabledIdentity
     const now = Math.floor(Date.now() / 1000)
-    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iat: now, exp: now + 3600 }
+    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iss: options.issuer, iat: now, exp: now + 3600 }
     const info = { sub, ...userInfo }
-    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false }, '')
+    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false, userPoolIds }, '')
   }
 
   function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {

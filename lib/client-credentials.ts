@@ -11,6 +11,8 @@ export interface MachineClient {
 export interface ClientCredentialsOptions {
   /** Custom `resource-server/scope` scopes to ask for. Default none sent, so Cognito grants all the client's custom scopes. */
   scopes?: string[]
+  /** With option `tenants`: the tenant whose pool issues the token (required there; ignored otherwise). */
+  tenant?: string
 }
 
 /** The `machineClient` option: both fields, or absent. */

@@ -67,3 +67,11 @@ export const LoginRefusedError = createError<'FST_COGNITO_LOGIN_REFUSED', 403, [
 /** `authRequired({ maxAuthAge })`: the caller signed in longer ago than the route allows (RFC 9470's step-up challenge). */
 export const SignInTooOldError = createError<'FST_COGNITO_SIGN_IN_TOO_OLD', 401, []>(
   'FST_COGNITO_SIGN_IN_TOO_OLD', 'A more recent sign-in is required', 401)
+
+/** Authenticated by a user pool that `authRequired({ pools })` does not accept on this route. */
+export const PoolNotAllowedError = createError<'FST_COGNITO_POOL_NOT_ALLOWED', 403, []>(
+  'FST_COGNITO_POOL_NOT_ALLOWED', 'The caller\'s user pool is not accepted on this route', 403)
+
+/** With `tenants`: the request's tenant key (`tenantOf`, by default its host) is not one of them. */
+export const UnknownTenantError = createError<'FST_COGNITO_UNKNOWN_TENANT', 404, []>(
+  'FST_COGNITO_UNKNOWN_TENANT', 'No tenant is served at this host', 404)

@@ -1,24 +1,19 @@
 import fastifyCookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { AccessTokens } from './access-tokens.js'
 import { composableGuards } from './auth-compose.js'
-import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
-import { ClientCredentials } from './client-credentials.js'
-import { cognitoApi, type CognitoApi } from './cognito-api.js'
-import { CookieStore } from './cookies.js'
-import { cognitoEndpoints } from './endpoints.js'
+import type { AuthRequiredOptions } from './auth-required.js'
+import type { CognitoApi } from './cognito-api.js'
 import { warnOnUnreachableCallback } from './listen-warning.js'
 import type { CognitoIdentity } from './identity.js'
-import { LoginState } from './login-state.js'
-import { markedHandlers, openapiSecurity } from './openapi.js'
-import { resolveOptions, type CognitoAuthOptions } from './options.js'
-import { Refresher } from './refresh.js'
+import { openapiSecurity } from './openapi.js'
+import { resolveOptions, type CognitoAuthOptions, type ResolvedOptions } from './options.js'
+import { wirePool, type PoolWiring } from './pool-wiring.js'
 import { registerRoutes } from './routes.js'
-import { loginFlow } from './flow.js'
-import { cookieNames, cookieOptions, sessionCodec, type SessionCodec } from './session.js'
-import { TokenClient } from './token-client.js'
-import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
+import { cookieNames, sessionCodec, type SessionCodec } from './session.js'
+import { tenantCookieNames, tenantDispatch } from './tenants/dispatch.js'
+import { resolveTenants, type CognitoTenantsOptions, type ResolvedTenants } from './tenants/options.js'
+import type { AccessTokenClaims } from './verifier.js'
 
 /**
  * Claims of the access token on `request.cognito.claims`. Augment it to type claims a pre-token-generation
@@ -59,31 +54,26 @@ declare module 'fastify' {
   }
 }
 
-const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => {
-  const options = resolveOptions(opts)
+const plugin: FastifyPluginAsync<CognitoAuthOptions | CognitoTenantsOptions> = async (fastify, opts) => {
+  const tenants = resolveTenants(opts)
+  const options = tenants?.shared ?? resolveOptions(opts as CognitoAuthOptions)
   if (options.disabled) fastify.log.warn('fastify-cognito-auth: disabled (test mode): every protected route lets requests through as a test identity')
-  warnOnUnreachableCallback(fastify, options.redirectUrl)
-  const endpoints = cognitoEndpoints(options)
-  const { clientId, clientSecret, requestTimeout: timeout, dispatcher } = options
-  const tokenClient = new TokenClient({ endpoints, clientId, clientSecret, timeout, dispatcher })
-  const verifier = new CognitoVerifier({ issuer: options.issuer, clientId, jwksUri: endpoints.jwks, leeway: options.expirationLeeway, timeout, dispatcher })
-  const refresher = new Refresher(tokenClient, verifier, new Set([clientId]))
-
-  let codec!: SessionCodec
-  // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
-  await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
-  const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge, cookieNames(options))
-
-  const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
-  const { authRequired, authOptional, ...identities } = markedHandlers(authHandlers({ options, accessTokens, tokenClient, refresher, state }))
-  const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens, identities })
-  const machine = options.machineClient ?? { clientId, clientSecret }
-  const clientCredentials = new ClientCredentials(new TokenClient({ endpoints, ...machine, timeout, dispatcher }))
-  const cognito = cognitoApi({ options, flow, clientCredentials })
+  const wire = async (poolOptions: ResolvedOptions, tenant?: string): Promise<PoolWiring> => {
+    warnOnUnreachableCallback(fastify, poolOptions.redirectUrl)
+    let codec!: SessionCodec
+    // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
+    await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, poolOptions, tenant) })
+    return wirePool(poolOptions, codec, tenantCookieNames(cookieNames(poolOptions), tenant))
+  }
+  const pool = tenants === undefined ? await wire(options) : undefined
+  const perTenant = new Map<string, PoolWiring>()
+  for (const [key, tenantOptions] of tenants?.options ?? []) perTenant.set(key, await wire(tenantOptions, key))
+  const { handlers: { authRequired, authOptional }, cognito } = pool ?? tenantDispatch(perTenant, (tenants as ResolvedTenants).tenantOf)
+  // The OpenAPI security schemes describe one pool: tenants have several.
+  const documentOwnRoutes = pool === undefined ? () => {} : openapiSecurity(fastify, options, pool.endpoints)
   // null until authRequired fills it; declared before the routes' context, so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
-  const documentOwnRoutes = openapiSecurity(fastify, options, endpoints)
   if (options.routes) {
     await fastify.register(async (scope) => {
       documentOwnRoutes(scope)
@@ -117,4 +107,6 @@ export type { CognitoHooks, LoginTokens } from './hooks.js'
 export type { AuditEvent, AuditMessage } from './events.js'
 export { callbackRouteOptions } from './routes.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
+export type { TrustedPoolOptions } from './pools.js'
+export type { CognitoTenantsOptions, TenantOptions } from './tenants/options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

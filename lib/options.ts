@@ -2,7 +2,8 @@ import type { Dispatcher } from 'undici'
 import { machineClient, type MachineClient } from './client-credentials.js'
 import { resolveHooks, type CognitoHooks } from './hooks.js'
 import { flowPaths } from './paths.js'
-import { absoluteUrl, CLIENT_ID, fail, flag, localPath, SCOPE, seconds, text } from './validate.js'
+import { trustedPools, type TrustedPool, type TrustedPoolOptions } from './pools.js'
+import { absoluteUrl, CLIENT_ID, fail, flag, localPath, POOL_ID, poolIssuer, REGION, SCOPE, seconds, text } from './validate.js'
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. Hooks: see `CognitoHooks`. */
 export interface CognitoAuthOptions extends CognitoHooks {
@@ -60,6 +61,8 @@ export interface CognitoAuthOptions extends CognitoHooks {
   bearerTokens?: boolean
   /** More app clients whose access tokens are accepted as bearer tokens. Default none. */
   allowedClientIds?: string[]
+  /** More user pools whose access tokens (of the listed clients) are accepted as bearer tokens. Default none. */
+  trustedPools?: TrustedPoolOptions[]
   /** Hosted UI parameters sent with every login; `/login?…` may fill only the ones left unset here. */
   authorizeParams?: AuthorizeParams
   /** Test mode: authRequired lets every request through as `disabledIdentity`. Allowed only when NODE_ENV is `development` or `test`. Default false. Env: `AWS_COGNITO_DISABLED`. */
@@ -111,16 +114,16 @@ export interface ResolvedOptions {
   refreshFlow: boolean
   refreshCookieMaxAge: number
   bearerTokens: boolean
-  /** Client ids accepted in bearer tokens: `clientId` first, then `allowedClientIds`. */
+  /** Client ids accepted in bearer tokens: `clientId` first, then `allowedClientIds` and the trusted pools' clients. */
   bearerClientIds: Set<string>
+  /** Every pool whose access tokens are accepted: this one first (its clients: `clientId` and `allowedClientIds`), then `trustedPools`. */
+  pools: TrustedPool[]
   authorizeParams: AuthorizeParams
   disabled: boolean
   disabledIdentity: Required<NonNullable<CognitoAuthOptions['disabledIdentity']>>
   machineClient?: MachineClient
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
-const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/
 function hostedUiDomain (value: unknown, region: string): string {
   const domain = text('domain', value).replace(/\/+$/, '')
   const href = /^https?:\/\//.test(domain) ? domain : domain.includes('.') ? `https://${domain}` : `https://${domain}.auth.${region}.amazoncognito.com`
@@ -194,6 +197,10 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     fail('dispatcher', 'an undici Dispatcher is required')
   }
   const clientId = text('clientId', options.clientId, CLIENT_ID)
+  const issuer = poolIssuer('issuer', options.issuer, region, userPoolId)
+  const pools = trustedPools(options.trustedPools, { userPoolId, issuer, clientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]) })
+  const bearerTokens = flag('bearerTokens', options.bearerTokens, true)
+  if (pools.length > 1 && !bearerTokens) fail('trustedPools', 'their tokens are bearer tokens, and bearerTokens is false')
   return {
     secrets: secrets(options.secret),
     region,
@@ -204,9 +211,7 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     redirectUrl,
     logoutUrl,
     cookieMaxAge: seconds('cookieMaxAge', options.cookieMaxAge, 1800, 1),
-    issuer: options.issuer === undefined
-      ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
-      : absoluteUrl('issuer', options.issuer).href.replace(/\/$/, ''),
+    issuer,
     scopes: options.scopes,
     expirationLeeway: seconds('expirationLeeway', options.expirationLeeway, 0, 0),
     cookieDomain: options.cookieDomain === undefined ? undefined : text('cookieDomain', options.cookieDomain, /^\.?[a-z0-9.-]+$/i),
@@ -221,8 +226,9 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     exposeTokens: flag('exposeTokens', options.exposeTokens, false),
     refreshFlow: flag('refreshFlow', options.refreshFlow, false),
     refreshCookieMaxAge: seconds('refreshCookieMaxAge', options.refreshCookieMaxAge, 86400, 1),
-    bearerTokens: flag('bearerTokens', options.bearerTokens, true),
-    bearerClientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]),
+    bearerTokens,
+    bearerClientIds: new Set(pools.flatMap((pool) => [...pool.clientIds])),
+    pools,
     authorizeParams: authorizeParams(options.authorizeParams),
     machineClient: machineClient(options.machineClient),
     ...disabledMode(options.disabled, options.disabledIdentity)

@@ -48,8 +48,10 @@ export const MAX_PENDING_LOGINS = 3
  * One secretbox key per secret. HKDF is enough because secrets are required to be long; it also keeps
  * registration fast, where secure-session's own `secret` option runs Argon2 at 256 MiB on every start.
  */
-function sessionKeys (secrets: string[]): Buffer[] {
-  return secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'fastify-cognito-auth', 'session key', 32)))
+function sessionKeys (secrets: string[], tenant: string | undefined): Buffer[] {
+  // A tenant's own keys: what one tenant sealed does not open for another.
+  const info = tenant === undefined ? 'session key' : `session key of tenant ${tenant}`
+  return secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'fastify-cognito-auth', info, 32)))
 }
 
 export function cookieOptions (options: ResolvedOptions): SerializeOptions {
@@ -88,12 +90,12 @@ export interface SessionCodec {
 }
 
 /**
- * Registers secure-session in `scope` (every secret decrypts, the first encrypts) and returns the codec.
+ * Registers secure-session in `scope` (every secret decrypts, the first encrypts) and returns the codec; a `tenant` gets keys of its own.
  * `scope` should hold no routes: secure-session's own hooks decode on every request of their context, and the
  * plugin reads its cookies itself, only where it needs them.
  */
-export async function sessionCodec (scope: FastifyInstance, options: ResolvedOptions): Promise<SessionCodec> {
-  const key = sessionKeys(options.secrets)
+export async function sessionCodec (scope: FastifyInstance, options: ResolvedOptions, tenant?: string): Promise<SessionCodec> {
+  const key = sessionKeys(options.secrets, tenant)
   await scope.register(fastifySecureSession, [
     { sessionName: SESSION_NAME, key, expiry: options.cookieMaxAge },
     { sessionName: REFRESH_NAME, key, expiry: options.refreshCookieMaxAge }

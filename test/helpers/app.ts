@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
-import cognitoAuth, { type CognitoAuthOptions } from '../../lib/index.js'
+import cognitoAuth, { type CognitoAuthOptions, type CognitoTenantsOptions } from '../../lib/index.js'
 import { startCognitoEmulator, type CognitoEmulator, type EmulatorClient, type EmulatorOptions } from '../../lib/testing/index.js'
 import { Browser, formAction, formValue, last, type Hop } from './browser.js'
 import { PASSWORD } from './hosted-ui.js'
@@ -77,7 +77,7 @@ async function startAppOnce (t: TestContext, setup: AppSetup): Promise<TestApp> 
 }
 
 /** A Fastify app with the plugin and the test routes, its log lines captured; not listening (use inject or listen). */
-export async function buildApp (options: CognitoAuthOptions, routes?: (app: FastifyInstance) => void, cookiePlugin = false): Promise<{ app: FastifyInstance, logs: string[] }> {
+export async function buildApp (options: CognitoAuthOptions | CognitoTenantsOptions, routes?: (app: FastifyInstance) => void, cookiePlugin = false): Promise<{ app: FastifyInstance, logs: string[] }> {
   const logs: string[] = []
   const app = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => { logs.push(line) } } } })
   if (cookiePlugin) await app.register(fastifyCookie)

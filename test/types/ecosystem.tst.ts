@@ -6,6 +6,7 @@ const options = optionsFromEnv({})
 
 test('app.cognito.clientCredentials resolves to the access token and takes a scope list', () => {
   const app = Fastify()
+  // As declared: another test file augments CognitoUserInfo, so the defaults are not the same type.
   expect(app.cognito).type.toBe<CognitoApi<CognitoAccessClaims, CognitoUserInfo>>()
   expect(app.cognito.clientCredentials({ scopes: ['orders/read'] })).type.toBe<Promise<string>>()
   expect(app.cognito.clientCredentials).type.toBeCallableWith()
