@@ -60,7 +60,10 @@ try {
   }
   // Issue 14's goal: several pools cost within 0.03 of one pool's ratio (each round's two ratios against the same bare run).
   const ratiosOf = (v: Variant): number[] => (runs.get(v.name) as Run[]).map((run, i) => run.rps / (bareRuns[i] as Run).rps)
-  const [single, several] = [ratiosOf(variants[3] as Variant), ratiosOf(variants[4] as Variant)]
+  const named = (name: string): Variant => variants.find((v) => v.name === name) as Variant
+  const [single, several] = [ratiosOf(named('authRequired, 3 bearer tokens of 1 pool')), ratiosOf(named('authRequired, bearer tokens of 3 trusted pools'))]
+  const [quiet, heard] = [ratiosOf(named('authRequired, session cookie')), ratiosOf(named('authRequired, session cookie, audit subscriber'))]
+  rows.push(['1. session cookie: with an audit subscriber minus without', `${fmt(median(heard.map((r, i) => r - (quiet[i] as number))), 3)} (ratio to bare, paired)`, '', ''])
   rows.push(['1. 3 tokens: 3 trusted pools minus 1 pool', `${fmt(median(several.map((r, i) => r - (single[i] as number))), 3)} (ratio to bare, paired)`, '', ''])
 
   const verify = await verifyRounds(ROUNDS)
