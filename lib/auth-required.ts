@@ -87,11 +87,12 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     if (refreshToken === undefined) return undefined
     try {
       // A login ended by logout is never renewed: not its refresh cookie, nor a refresh result shared with it.
-      if (accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
+      if (await accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
       const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
-      if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
+      if (await accessTokens.refreshRefused(refreshToken, claims)) throw new RefreshRejected()
       const login = { sub: claims.sub, loginId: loginIdOf(claims), userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
+      await state.flush(request)
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
       return new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
     } catch (err) {
@@ -192,7 +193,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
     // Every exception, thrown or rejected, reaches `done` exactly once: nothing is left unanswered.
-    return function cognitoAuthRequired (request, reply, done) {
+    function check (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
       let verdict: Error | undefined
       try {
         const credentials = presented(request)
@@ -209,12 +210,26 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       }
       done(verdict)
     }
+
+    // Server sessions are read first (from memory when known here); cookie sessions have nothing to wait for.
+    return function cognitoAuthRequired (request, reply, done) {
+      let loading: Promise<void> | undefined
+      try {
+        loading = state.prepare(request)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      if (loading === undefined) check(request, reply, done)
+      else loading.then(() => { check(request, reply, done) }, done)
+    }
   }
 
   /** Fills `request.cognito` when the caller is logged in, and lets everyone through. */
   function authOptional (): preHandlerAsyncHookHandler {
     if (options.disabled) return async function cognitoTestMode (request) { request.cognito = testIdentity() as FastifyRequest['cognito'] }
     return async function cognitoAuthOptional (request, reply) {
+      await state.prepare(request)
       const outcome = await authenticate(request, reply)
       if ('identity' in outcome) request.cognito = outcome.identity as FastifyRequest['cognito']
       else if (outcome.failed === 'cookie') state.clearAccessToken(request, reply)

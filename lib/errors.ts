@@ -55,3 +55,7 @@ export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
 /** A value the plugin must store in a cookie is larger than its chunks can carry (tokens grown by a pre-token-generation trigger). */
 export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 500, [string, number]>(
   'FST_COGNITO_COOKIE_TOO_LARGE', 'The value of cookie %s is over %d characters', 500)
+
+/** State shared through Redis (option `redis`) is needed to decide this request, and Redis is unreachable or too slow. */
+export const StoreUnavailableError = createError<'FST_COGNITO_STORE_UNAVAILABLE', 503, [string]>(
+  'FST_COGNITO_STORE_UNAVAILABLE', 'The shared session store is unavailable: %s', 503)

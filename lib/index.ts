@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, pr
 import fp from 'fastify-plugin'
 import { AccessTokens } from './access-tokens.js'
 import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
+import { decorateCognito } from './cognito-api.js'
 import { CookieStore } from './cookies.js'
 import { cognitoEndpoints } from './endpoints.js'
 import { InvalidOptionError } from './errors.js'
@@ -11,9 +12,12 @@ import type { CognitoIdentity } from './identity.js'
 import { LoginState } from './login-state.js'
 import { resolveOptions, type CognitoAuthOptions } from './options.js'
 import { Refresher } from './refresh.js'
+import { RevocationCheck } from './revocation-check.js'
 import { registerRoutes } from './routes.js'
 import { loginFlow } from './flow.js'
 import { cookieNames, cookieOptions, sessionCodec, type SessionCodec } from './session.js'
+import { ServerLoginState } from './sessions/server-state.js'
+import { sharedState } from './store/setup.js'
 import { TokenClient } from './token-client.js'
 import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
 
@@ -66,18 +70,29 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   const { clientId, clientSecret, requestTimeout: timeout, dispatcher } = options
   const tokenClient = new TokenClient({ endpoints, clientId, clientSecret, timeout, dispatcher })
   const verifier = new CognitoVerifier({ issuer: options.issuer, clientId, jwksUri: endpoints.jwks, leeway: options.expirationLeeway, timeout, dispatcher })
-  const refresher = new Refresher(tokenClient, verifier, new Set([clientId]))
+  const shared = await sharedState(options, fastify.log)
+  fastify.addHook('onClose', async () => { await shared.store.close() })
+  const refresher = new Refresher(tokenClient, verifier, new Set([clientId]), shared.store)
 
   let codec!: SessionCodec
   // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
   await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
-  const state = new LoginState(new CookieStore(cookieOptions(options)), codec, options.refreshCookieMaxAge, cookieNames(options))
+  const cookies = new CookieStore(cookieOptions(options))
+  const state = shared.records === undefined
+    ? new LoginState(cookies, codec, options.refreshCookieMaxAge, cookieNames(options))
+    : new ServerLoginState(cookies, codec, cookieNames(options), shared.records, shared.sealer, shared.sessionLifetime)
 
-  const accessTokens = new AccessTokens(verifier, { clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge })
+  const revocation = options.revocationCheck === 0 ? undefined : new RevocationCheck(options.revocationCheck * 1000, tokenClient, shared.store)
+  const accessTokens = new AccessTokens(verifier, {
+    clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge, cacheSize: options.tokenCacheSize, store: shared.store, revocation
+  })
   const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
   // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
   await fastify.register(async (scope) => {
     if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
+    // Server sessions: read before the route, written before the answer (the next request may reach another instance).
+    scope.addHook('preHandler', async (request) => { await state.prepare(request) })
+    scope.addHook('onSend', async (request) => { await state.flush(request) })
     registerRoutes(scope, options, flow)
   })
   const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
@@ -85,6 +100,12 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
+  decorateCognito(fastify, {
+    endSessions: async (sub) => {
+      await accessTokens.endUser(sub)
+      await shared.records?.deleteUser(sub)
+    }
+  })
 }
 
 /**
@@ -100,6 +121,8 @@ export default cognitoAuth
 export { optionsFromEnv } from './env.js'
 export * from './errors.js'
 export type { AuthRequiredOptions } from './auth-required.js'
+export type { CognitoApi } from './cognito-api.js'
 export type { CognitoIdentity } from './identity.js'
+export type { RedisClient } from './store/redis-client.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import { isRedisClient, type RedisClient } from './store/redis-client.js'
 import { absoluteUrl, fail, flag, localPath, seconds, text } from './validate.js'
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
@@ -57,6 +58,22 @@ export interface CognitoAuthOptions {
   disabled?: boolean
   /** The identity test mode gives every request. Default: user `test-user` in no group. */
   disabledIdentity?: { username?: string, sub?: string, groups?: string[], scope?: string, userInfo?: Record<string, unknown> }
+  /**
+   * An ioredis-compatible client (ioredis, iovalkey, `app.redis` of @fastify/redis), taken as given, for state shared
+   * by every instance: ended logins, refresh coordination, revocation checks, server sessions. Default: none (one
+   * process). `optionsFromEnv` gives `REDIS_URL` as `redisUrl`; create the client from it (see the README).
+   */
+  redis?: RedisClient
+  /** What `optionsFromEnv` read from `REDIS_URL`: registration refuses it without a `redis` client, rather than ignore it. */
+  redisUrl?: string
+  /** Prefix of the plugin's keys and channels in Redis. Default `cognito-auth:`. */
+  redisPrefix?: string
+  /** `cookie` (default): the session lives in sealed cookies. `server`: the cookie holds a sealed id, the rest is in Redis (needs `redis`). */
+  sessions?: 'cookie' | 'server'
+  /** Seconds between checks of a cached access token against Cognito's userInfo, per login (revoked tokens are refused). Default: off. */
+  revocationCheck?: number
+  /** Verified access tokens (and server sessions) kept in memory per process: about the users active within a token's life. Default 10000. */
+  tokenCacheSize?: number
 }
 
 /** Cognito's optional authorize parameters. */
@@ -101,6 +118,12 @@ export interface ResolvedOptions {
   authorizeParams: AuthorizeParams
   disabled: boolean
   disabledIdentity: Required<NonNullable<CognitoAuthOptions['disabledIdentity']>>
+  redis?: RedisClient
+  redisPrefix: string
+  sessions: 'cookie' | 'server'
+  /** Seconds; 0 when off. */
+  revocationCheck: number
+  tokenCacheSize: number
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
@@ -158,6 +181,17 @@ function clientIds (value: unknown): string[] {
   return value.map((id) => text('allowedClientIds', id, CLIENT_ID))
 }
 
+/** `redis`, `redisPrefix` and `sessions`: a usable client, never a URL silently ignored. */
+function sharedStateOptions (options: CognitoAuthOptions): Pick<ResolvedOptions, 'redis' | 'redisPrefix' | 'sessions'> {
+  const { redis, redisUrl, sessions = 'cookie' } = options
+  if (redis !== undefined && !isRedisClient(redis)) fail('redis', 'an ioredis-compatible client is required (new Redis(url), or app.redis)')
+  if (redis === undefined && redisUrl !== undefined) fail('redis', 'REDIS_URL is set but no client was given: pass redis: new Redis(options.redisUrl)')
+  if (sessions !== 'cookie' && sessions !== 'server') fail('sessions', 'cookie or server is required')
+  if (sessions === 'server' && redis === undefined) fail('sessions', 'server sessions need the redis option')
+  const redisPrefix = options.redisPrefix === undefined ? 'cognito-auth:' : text('redisPrefix', options.redisPrefix, /^[\w:.-]{1,64}$/)
+  return { redis, redisPrefix, sessions }
+}
+
 /** Validates every option once, at registration, and applies the defaults. */
 export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options', 'an object is required')
@@ -208,6 +242,9 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     bearerTokens: flag('bearerTokens', options.bearerTokens, true),
     bearerClientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]),
     authorizeParams: authorizeParams(options.authorizeParams),
-    ...disabledMode(options.disabled, options.disabledIdentity)
+    ...disabledMode(options.disabled, options.disabledIdentity),
+    ...sharedStateOptions(options),
+    revocationCheck: seconds('revocationCheck', options.revocationCheck, 0, 1),
+    tokenCacheSize: seconds('tokenCacheSize', options.tokenCacheSize, 10_000, 100)
   }
 }
