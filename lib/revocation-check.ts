@@ -29,8 +29,9 @@ export class RevocationCheck {
     this.checkedAt.delete(id)
     if (this.checkedAt.size >= MAX_ENTRIES) this.checkedAt.delete(this.checkedAt.keys().next().value as string)
     this.checkedAt.set(id, nowMs)
-    // An instance that checked within the interval ended the login everywhere if it found it revoked.
-    if (!await this.store.claimCheck(id, Math.ceil(this.intervalMs / 1000))) return false
+    // An instance that checked within the interval ended the login everywhere if it found it revoked (the claim lapses
+    // a little before the interval, so the next instance due finds it free).
+    if (!await this.store.claimCheck(id, this.intervalMs - Math.min(100, this.intervalMs / 10))) return false
     return await this.tokenClient.accessTokenRevoked(token)
   }
 }

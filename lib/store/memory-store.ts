@@ -32,7 +32,7 @@ export class MemoryStore implements SharedStore {
     return await run()
   }
 
-  async claimCheck (_id: string, _seconds: number): Promise<boolean> {
+  async claimCheck (_id: string, _ms: number): Promise<boolean> {
     return true
   }
 

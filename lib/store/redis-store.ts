@@ -180,8 +180,8 @@ export class RedisStore extends MemoryStore {
     for (const wake of this.waiters.get(id) ?? []) wake()
   }
 
-  override async claimCheck (id: string, seconds: number): Promise<boolean> {
-    return await this.command('SET', [this.key(`checked:${id}`), '1', 'NX', 'EX', seconds]) === 'OK'
+  override async claimCheck (id: string, ms: number): Promise<boolean> {
+    return await this.command('SET', [this.key(`checked:${id}`), '1', 'NX', 'PX', Math.max(1, Math.floor(ms))]) === 'OK'
   }
 
   override onResync (listener: () => void): void {

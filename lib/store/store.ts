@@ -20,8 +20,8 @@ export interface SharedStore {
   load: (keys: string[], now: number) => Promise<void> | undefined
   /** Runs `run` on one instance for `id` at a time; the others wait for its result and get it too. */
   once: <T>(id: string, run: () => Promise<T>) => Promise<T>
-  /** Claims the revocation check of `id` for `seconds`: true when no instance has checked it within them. */
-  claimCheck: (id: string, seconds: number) => Promise<boolean>
+  /** Claims the revocation check of `id` for `ms` milliseconds: true when no instance has checked it within them. */
+  claimCheck: (id: string, ms: number) => Promise<boolean>
   /** `listener` runs when the local view may have missed ends (after a reconnect): what was built on it must go. */
   onResync: (listener: () => void) => void
   close: () => Promise<void>
