@@ -31,7 +31,12 @@ export class RevocationCheck {
     this.checkedAt.set(id, nowMs)
     // An instance that checked within the interval ended the login everywhere if it found it revoked (the claim lapses
     // a little before the interval, so the next instance due finds it free).
-    if (!await this.store.claimCheck(id, this.intervalMs - Math.min(100, this.intervalMs / 10))) return false
-    return await this.tokenClient.accessTokenRevoked(token)
+    try {
+      if (!await this.store.claimCheck(id, this.intervalMs - Math.min(100, this.intervalMs / 10))) return false
+      return await this.tokenClient.accessTokenRevoked(token)
+    } catch {
+      // Cognito or Redis unreachable: an outage must not log everyone out; the check is tried again after the interval.
+      return false
+    }
   }
 }

@@ -45,3 +45,14 @@ test('revocationCheck without redis: a cached token is checked against userInfo 
   assert.equal(idp.stats.userInfoRequests, before + 2)
   assert.equal((await browser.fetch(`${url}/claims`, api)).status, 401, 'and stays refused')
 })
+
+test('revocationCheck while Cognito is unreachable: the cached token is kept (an outage logs nobody out)', async (t) => {
+  const { url, idp } = await startApp(t, { options: { revocationCheck: 1 } })
+  const browser = new Browser()
+  await logIn(browser, url, 'alice')
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  assert.equal((await browser.fetch(`${url}/claims`, api)).status, 200)
+  await idp.close()
+  t.mock.timers.tick(1000)
+  assert.equal((await browser.fetch(`${url}/claims`, api)).status, 200)
+})
