@@ -2,28 +2,15 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Browser, logIn } from '../helpers/app.js'
 import { startCluster, type Instance } from '../helpers/instances.js'
+import { msUntilRefused, percentile } from '../helpers/propagation.js'
 
 const BOUND_MS = 100
-
-/** Milliseconds from now until `url` refuses `headers` (401), asking again at once after each 200; fails past 2 s. */
-async function msUntilRefused (url: string, headers: Record<string, string>): Promise<number> {
-  const start = performance.now()
-  for (;;) {
-    const res = await fetch(`${url}/claims`, { headers })
-    await res.arrayBuffer()
-    if (res.status === 401) return performance.now() - start
-    assert.equal(res.status, 200)
-    assert.ok(performance.now() - start < 2000, 'never refused')
-  }
-}
 
 async function status (instance: Instance, headers: Record<string, string>): Promise<number> {
   const res = await fetch(`${instance.url}/claims`, { headers })
   await res.arrayBuffer()
   return res.status
 }
-
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] as number
 
 test('three instances on one Redis: a logout on A refuses its copied cookies on B and C within 100 ms, and endSessions likewise', async (t) => {
   const { instances, idp } = await startCluster(t)
