@@ -213,13 +213,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
     // Server sessions are read first (from memory when known here); cookie sessions have nothing to wait for.
     return function cognitoAuthRequired (request, reply, done) {
-      let loading: Promise<void> | undefined
-      try {
-        loading = state.prepare(request)
-      } catch (err) {
-        done(err as Error)
-        return
-      }
+      const loading = state.prepare(request)
       if (loading === undefined) check(request, reply, done)
       else loading.then(() => { check(request, reply, done) }, done)
     }

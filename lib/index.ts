@@ -80,7 +80,7 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => 
   const cookies = new CookieStore(cookieOptions(options))
   const state = shared.records === undefined
     ? new LoginState(cookies, codec, options.refreshCookieMaxAge, cookieNames(options))
-    : new ServerLoginState(cookies, codec, cookieNames(options), shared.records, shared.sealer, shared.sessionLifetime)
+    : new ServerLoginState(cookies, codec, cookieNames(options), shared.records, shared.sealer, shared.sessionLifetime, options.tokenCacheSize)
 
   const revocation = options.revocationCheck === 0 ? undefined : new RevocationCheck(options.revocationCheck * 1000, tokenClient, shared.store)
   const accessTokens = new AccessTokens(verifier, {

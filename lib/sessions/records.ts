@@ -9,6 +9,8 @@ export interface ServerRecord {
   login?: LoginRecord
   accessToken?: string
   refreshToken?: string
+  /** Milliseconds since the epoch when Redis drops it: an instance's copy in memory goes then too. */
+  expiresAt?: number
 }
 
 /**
@@ -26,7 +28,10 @@ export class SessionRecords {
 
   /** The record known here, or undefined when it must be read from Redis. */
   known (id: string): ServerRecord | undefined {
-    return this.local.get(id)
+    const record = this.local.get(id)
+    if (record === undefined || (record.expiresAt ?? 0) > Date.now()) return record
+    this.local.delete(id)
+    return undefined
   }
 
   /** The record of `id` from Redis; null for an unknown, expired, ended or unreadable one. */
@@ -40,8 +45,9 @@ export class SessionRecords {
     return record
   }
 
-  async write (id: string, record: ServerRecord): Promise<void> {
+  async write (id: string, written: ServerRecord): Promise<void> {
     const key = this.store.key(`sess:${id}`)
+    const record = { ...written, expiresAt: Date.now() + this.ttlSeconds * 1000 }
     this.remember(id, record)
     await this.store.command('SET', [key, this.sealer.seal(JSON.stringify(record), key), 'EX', this.ttlSeconds])
     if (record.login !== undefined) {

@@ -20,16 +20,26 @@ const SID_CONTEXT = 'session id'
 export class ServerLoginState extends LoginState {
   private readonly current = new WeakMap<FastifyRequest, Current>()
   private readonly writes = new WeakMap<FastifyRequest, Promise<void>>()
+  /** Cookie values already opened (decrypting one costs more than the rest of a request), bounded like the records. */
+  private readonly opened = new Map<string, string>()
 
   /** `lifetime`: seconds the id cookie lives, as long as the record (the refresh token's life with `refreshFlow`). */
-  constructor (cookies: CookieStore, codec: SessionCodec, names: CookieNames, private readonly records: SessionRecords, private readonly sealer: Sealer, private readonly lifetime: number) {
+  constructor (
+    cookies: CookieStore,
+    codec: SessionCodec,
+    names: CookieNames,
+    private readonly records: SessionRecords,
+    private readonly sealer: Sealer,
+    private readonly lifetime: number,
+    private readonly maxOpened: number
+  ) {
     super(cookies, codec, lifetime, names)
   }
 
   override prepare (request: FastifyRequest): Promise<void> | undefined {
     if (this.current.has(request)) return undefined
     const cookie = this.cookies.read(request, this.names.session)
-    const id = cookie === undefined ? undefined : this.sealer.open(cookie, SID_CONTEXT)
+    const id = cookie === undefined ? undefined : this.idOf(cookie)
     if (cookie !== undefined && id === undefined) request.log.debug('fastify-cognito-auth: session id cookie refused (not sealed by this app)')
     const known = id === undefined ? undefined : this.records.known(id)
     if (id === undefined || known !== undefined) {
@@ -37,6 +47,20 @@ export class ServerLoginState extends LoginState {
       return undefined
     }
     return this.records.read(id).then((record) => { this.current.set(request, { id, record }) })
+  }
+
+  /** The id sealed in a cookie value; values opened before are found by whole-string equality, without decrypting again. */
+  private idOf (cookie: string): string | undefined {
+    const known = this.opened.get(cookie)
+    if (known !== undefined) return known
+    const id = this.sealer.open(cookie, SID_CONTEXT)
+    if (id !== undefined) this.remember(cookie, id)
+    return id
+  }
+
+  private remember (cookie: string, id: string): void {
+    if (this.opened.size >= this.maxOpened) this.opened.delete(this.opened.keys().next().value as string)
+    this.opened.set(cookie, id)
   }
 
   override flush (request: FastifyRequest): Promise<void> | undefined {
@@ -71,7 +95,11 @@ export class ServerLoginState extends LoginState {
   private put (request: FastifyRequest, reply: FastifyReply, record: ServerRecord, fresh: boolean): void {
     const previous = this.current.get(request)
     const id = fresh || previous?.id === undefined ? randomBytes(18).toString('base64url') : previous.id
-    if (id !== previous?.id) this.cookies.write(request, reply, this.names.session, this.sealer.seal(id, SID_CONTEXT), this.lifetime)
+    if (id !== previous?.id) {
+      const sealed = this.sealer.seal(id, SID_CONTEXT)
+      this.remember(sealed, id)
+      this.cookies.write(request, reply, this.names.session, sealed, this.lifetime)
+    }
     this.current.set(request, { id, record })
     this.queue(request, async () => await this.records.write(id, record))
   }
