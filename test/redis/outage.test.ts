@@ -29,6 +29,7 @@ test('Redis killed under load: coded 503s where it is needed, 200s where the ins
   }
   const logout = await fetch(`${instances[1]?.url as string}/logout`, { headers: known, redirect: 'manual' })
   assert.equal(logout.status, 503, 'a logout that cannot reach every instance says so')
+  assert.ok(['cognito-session', 'cognito-access-token'].every((name) => logout.headers.getSetCookie().some((c) => c.startsWith(`${name}=;`) && /Max-Age=0/.test(c))), 'and still clears the cookies')
   assert.equal((await logout.json() as { code: string }).code, 'FST_COGNITO_STORE_UNAVAILABLE')
   assert.equal((await get(instances[1]?.url as string, known)).status, 401, 'though it is ended on the instance that took it')
   assert.ok(instances.every((i) => i.alive()))
