@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { freePort } from './app.js'
 
 /** A real redis-server of the test's own: loopback, a random port, no persistence, in a temporary folder. */
@@ -13,6 +14,8 @@ export interface TestRedis {
   kill: () => Promise<void>
   /** Starts it again on the same port. */
   restart: () => Promise<void>
+  /** A client of the test's own, disconnected before the server stops. */
+  client: () => Redis
   stop: () => Promise<void>
 }
 
@@ -44,13 +47,20 @@ export async function startRedis (t: TestContext): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'cognito-redis-'))
   const port = await freePort()
   let child = await launch(port, dir)
+  const clients: Redis[] = []
   const redis: TestRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
     pid: () => child.pid,
     kill: async () => { await stopped(child, 'SIGKILL') },
     restart: async () => { child = await launch(port, dir) },
+    client: () => {
+      const client = new Redis(`redis://127.0.0.1:${port}`)
+      clients.push(client)
+      return client
+    },
     stop: async () => {
+      for (const client of clients) client.disconnect()
       await stopped(child, 'SIGTERM')
       rmSync(dir, { recursive: true, force: true })
     }

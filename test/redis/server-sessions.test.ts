@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import { Redis } from 'ioredis'
 import { Sealer } from '../../lib/store/sealer.js'
 import { Browser, logIn, SECRET } from '../helpers/app.js'
 import { startCluster, startInstance } from '../helpers/instances.js'
@@ -36,8 +35,7 @@ test("sessions: 'server' with a user in 50 groups: one cookie under 200 bytes, s
     for (const instance of instances) assert.equal((await claims(instance.url, forged)).status, 401)
   }
 
-  const client = new Redis(redis.url)
-  t.after(() => client.disconnect())
+  const client = redis.client()
   const stored = await client.keys('cognito-auth:sess:*')
   assert.equal(stored.length, 1)
   assert.doesNotMatch(await client.get(stored[0] as string) as string, /eyJ/, 'tokens are sealed in Redis')
@@ -68,7 +66,31 @@ test("sessions: 'server' survives an instance restart, and endSessions deletes e
   for (const url of [restarted.url, instances[1]?.url as string]) {
     for (const cookie of cookies) assert.equal((await claims(url, cookie)).status, 401)
   }
-  const client = new Redis(redis.url)
-  t.after(() => client.disconnect())
+  const client = redis.client()
   assert.deepEqual(await client.keys('cognito-auth:*sess*'), [])
+})
+
+test("sessions: 'server' with refreshFlow: an expired access token in the session is refreshed once, under the same session id, for every instance", async (t) => {
+  const { instances, redis, idp } = await startCluster(t, { options: { sessions: 'server', refreshFlow: true, cookieMaxAge: 7200 } })
+  const browser = new Browser()
+  await logIn(browser, instances[0]?.url as string, 'alice')
+  const cookie = browser.cookieHeader(new URL(instances[0]?.url as string))
+  // Replace the session's access token in Redis by one that expired an hour ago (the test holds the secret).
+  const client = redis.client()
+  const [key] = await client.keys('cognito-auth:sess:*') as [string]
+  const sealer = new Sealer([SECRET], 'store key')
+  const record = JSON.parse(sealer.open(await client.get(key) as string, key) as string) as Record<string, unknown>
+  idp.setClockOffset(-7200)
+  record.accessToken = idp.issueTokens({ username: 'alice' }).access_token
+  idp.setClockOffset(0)
+  await client.set(key, sealer.seal(JSON.stringify(record), key), 'EX', 7200)
+  const before = idp.stats.tokenRequests
+
+  const res = await fetch(`${instances[1]?.url as string}/claims`, { headers: { cookie, accept: 'application/json' } })
+  assert.equal(res.status, 200)
+  assert.deepEqual(res.headers.getSetCookie(), [], 'the same session id: no new cookie')
+  for (const instance of instances) assert.equal((await claims(instance.url, cookie)).status, 200)
+  assert.equal(idp.stats.tokenRequests - before, 1, 'one refresh, its tokens stored for every instance')
+  const stored = JSON.parse(sealer.open(await client.get(key) as string, key) as string) as { accessToken: string }
+  assert.notEqual(stored.accessToken, record.accessToken)
 })
