@@ -10,6 +10,8 @@ export interface BenchServer {
   url: string
   cookie: string
   bearer: string
+  /** Three bearer tokens: with `pools`, one of each trusted pool; else of the app's own pool. */
+  bearers: string[]
   pid: number
   /** Server CPU time so far, in microseconds (user + system, from /proc). */
   cpuMicros: () => number
@@ -19,7 +21,7 @@ export interface BenchServer {
 }
 
 /** Starts `bench/server.js <mode> <settings>` in its own process and waits for its JSON line. */
-export async function startServer (mode: 'bare' | 'auth', settings: object = {}): Promise<BenchServer> {
+export async function startServer (mode: 'bare' | 'auth' | 'auth-audited' | 'pools', settings: object = {}): Promise<BenchServer> {
   const entry = new URL('./server.js', import.meta.url).pathname
   const child: ChildProcess = spawn(process.execPath, ['--expose-gc', entry, mode, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] })
   let line = ''
@@ -27,12 +29,13 @@ export async function startServer (mode: 'bare' | 'auth', settings: object = {})
     line += String(chunk)
     if (line.includes('\n')) break
   }
-  const { port, cookie, bearer } = JSON.parse(line) as { port: number, cookie: string, bearer: string }
+  const { port, cookie, bearer, bearers } = JSON.parse(line) as { port: number, cookie: string, bearer: string, bearers: string[] }
   const url = `http://127.0.0.1:${port}`
   return {
     url,
     cookie,
     bearer,
+    bearers,
     pid: child.pid as number,
     cpuMicros: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []

@@ -22,12 +22,15 @@ const median = (values: number[]): number => {
 const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] as number
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
-interface Variant { name: string, server: BenchServer, headers: Record<string, string>, bare?: Variant }
+/** A variant is paired with the bare route sent its very headers (`bare`). `requests`: headers of requests each connection sends in turn (tokens spread over pools). */
+interface Variant { name: string, server: BenchServer, headers: Record<string, string>, requests?: Array<{ headers: Record<string, string> }>, bare?: Variant }
+/** Requests that each connection sends in turn, one per token. */
+const spread = (tokens: string[]): Variant['requests'] => tokens.map((token) => ({ headers: { authorization: `Bearer ${token}` } }))
 interface Run { rps: number, cpuPerRequest: number, non2xx: number, errors: number }
 
 async function load (variant: Variant, options: { duration?: number, amount?: number }): Promise<Run> {
   const cpu = variant.server.cpuMicros()
-  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, ...options })
+  const result = await autocannon({ url: `${variant.server.url}/ok`, connections: CONNECTIONS, headers: variant.headers, requests: variant.requests, ...options })
   const requests = result.requests.total
   return { rps: result.requests.average, cpuPerRequest: (variant.server.cpuMicros() - cpu) / requests, non2xx: result.non2xx, errors: result.errors }
 }
@@ -36,15 +39,20 @@ const cleanups = new Cleanups()
 const redis = await startRedis(cleanups)
 const bare = await startServer('bare')
 const auth = await startServer('auth')
+const audited = await startServer('auth-audited')
+const pools = await startServer('pools')
 const shared = await startServer('auth', { redisUrl: redis.url })
 const server = await startServer('auth', { redisUrl: redis.url, sessions: 'server' })
 const rows: string[][] = []
 try {
   // Each protected variant is paired with the bare route sent the very same headers, in the same round.
-  const withBare = (v: Variant): Variant => ({ ...v, bare: { name: `bare route, headers of: ${v.name}`, server: bare, headers: v.headers } })
+  const withBare = (v: Variant): Variant => ({ ...v, bare: { name: `bare route, headers of: ${v.name}`, server: bare, headers: v.headers, requests: v.requests } })
   const variants: Variant[] = [
     withBare({ name: 'authRequired, session cookie', server: auth, headers: { cookie: auth.cookie } }),
     withBare({ name: 'authRequired, bearer token', server: auth, headers: { authorization: `Bearer ${auth.bearer}` } }),
+    withBare({ name: 'authRequired, session cookie, audit subscriber', server: audited, headers: { cookie: audited.cookie } }),
+    withBare({ name: 'authRequired, 3 bearer tokens of 1 pool', server: auth, headers: {}, requests: spread(auth.bearers) }),
+    withBare({ name: 'authRequired, bearer tokens of 3 trusted pools', server: pools, headers: {}, requests: spread(pools.bearers) }),
     withBare({ name: 'authRequired, redis, cookie sessions', server: shared, headers: { cookie: shared.cookie } }),
     withBare({ name: "authRequired, redis, sessions: 'server'", server, headers: { cookie: server.cookie } })
   ]
@@ -63,6 +71,15 @@ try {
     rows.push([`1. req/s, bare route with the same headers${broken}`, fmt(median(paired.map((x) => x.rps))), '1.000× bare', `${fmt(median(paired.map((x) => x.cpuPerRequest)), 1)} µs CPU/req`])
     rows.push([`1. req/s, ${v.name}${broken}`, fmt(median(own.map((x) => x.rps))), `${fmt(median(ratios), 3)}× bare`, `${fmt(median(own.map((x) => x.cpuPerRequest)), 1)} µs CPU/req`])
   }
+  // Issue 14's goal: several pools cost within 0.03 of one pool's ratio (each round's ratios against their paired bare runs).
+  const ratiosOf = (name: string): number[] => {
+    const { own, bare: paired } = runs.get(name) as { own: Run[], bare: Run[] }
+    return own.map((run, i) => run.rps / (paired[i] as Run).rps)
+  }
+  const [single, several] = [ratiosOf('authRequired, 3 bearer tokens of 1 pool'), ratiosOf('authRequired, bearer tokens of 3 trusted pools')]
+  const [quiet, heard] = [ratiosOf('authRequired, session cookie'), ratiosOf('authRequired, session cookie, audit subscriber')]
+  rows.push(['1. session cookie: with an audit subscriber minus without', `${fmt(median(heard.map((r, i) => r - (quiet[i] as number))), 3)} (ratio to bare, paired)`, '', ''])
+  rows.push(['1. 3 tokens: 3 trusted pools minus 1 pool', `${fmt(median(several.map((r, i) => r - (single[i] as number))), 3)} (ratio to bare, paired)`, '', ''])
 
   const verify = await verifyRounds(ROUNDS)
   const m = (key: keyof (typeof verify)[number]): number => median(verify.map((x) => x[key]))
@@ -89,8 +106,8 @@ try {
   }
   for (const s of [shared, server]) s.close()
 
-  const spread = await propagation(PROPAGATION_SAMPLES)
-  rows.push([`6. logout propagation, A to B (${PROPAGATION_SAMPLES} logouts)`, `p50 ${fmt(spread.p50, 2)} ms`, `p99 ${fmt(spread.p99, 2)} ms`, 'bound: 100 ms'])
+  const propagated = await propagation(PROPAGATION_SAMPLES)
+  rows.push([`6. logout propagation, A to B (${PROPAGATION_SAMPLES} logouts)`, `p50 ${fmt(propagated.p50, 2)} ms`, `p99 ${fmt(propagated.p99, 2)} ms`, 'bound: 100 ms'])
 
   for (const cacheSize of [10_000, 100_000]) {
     for (const run of await churn(cacheSize, [10_000, 100_000], SECONDS, CONNECTIONS)) {
@@ -100,6 +117,8 @@ try {
 } finally {
   bare.close()
   auth.close()
+  audited.close()
+  pools.close()
   shared.close()
   server.close()
   await cleanups.run()

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { JWKS_MAX_AGE } from './jwks.js'
 import { loginIdOf } from './login-id.js'
 import type { RevocationCheck } from './revocation-check.js'
+import type { SealedRefresh } from './session.js'
 import { MemoryStore } from './store/memory-store.js'
 import type { End, SharedStore } from './store/store.js'
 import { VerifiedTokenCache } from './token-cache.js'
@@ -10,10 +10,11 @@ import { TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './v
 /** Cognito's longest access-token lifetime: a login known only by its id in the session is ended for this long. */
 const MAX_ACCESS_TTL = 86_400
 
-/** What `/logout` knows of the login it ends; each part is optional, since any cookie may be missing. */
+/** What a logout knows of the login it ends; each part is optional, since any cookie may be missing. */
 export interface EndingLogin {
   accessToken?: string
-  refreshToken?: string
+  /** The sealed refresh cookie (or server session's refresh), which the plugin itself wrote. */
+  refresh?: SealedRefresh
   /** `loginIdOf` its tokens, from the sealed session, which the plugin itself wrote. */
   loginId?: string
 }
@@ -34,20 +35,19 @@ export interface AccessTokensOptions {
 
 const loginKey = (loginId: string): string => `login:${loginId}`
 const userKey = (sub: string): string => `user:${sub}`
-const refreshKey = (refreshToken: string): string => `refresh:${createHash('sha256').update(refreshToken).digest('base64url')}`
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
 /**
  * Access tokens as requests present them: verified once per process (then served from a cache that returns claims
  * only for the whole, equal token, until `exp`), checked against the accepted clients, and refused once their login
- * was ended by `/logout` or `endSessions` (here, or on any instance with `redis`); the refresh path asks the same list.
+ * was ended by a logout or `endSessions` (here, or on any instance with `redis`); the refresh path asks the same list.
  */
 export class AccessTokens {
   private readonly cache: VerifiedTokenCache<AccessTokenClaims>
   private readonly store: SharedStore
   private readonly revocation: RevocationCheck | undefined
 
-  constructor (private readonly verifier: CognitoVerifier, private readonly options: AccessTokensOptions) {
+  constructor (private readonly verifier: Pick<CognitoVerifier, 'verifyAccessToken'>, private readonly options: AccessTokensOptions) {
     this.cache = new VerifiedTokenCache(options.cacheSize ?? 10_000, options.leeway, JWKS_MAX_AGE)
     this.store = options.store ?? new MemoryStore()
     this.revocation = options.revocation
@@ -62,26 +62,36 @@ export class AccessTokens {
     return undefined
   }
 
-  /** Whether the login these claims belong to was ended, as far as this process knows now. */
+  /**
+   * Whether the token was issued (by its `iat`, within the leeway) by the end of its login, or its login began (by
+   * `auth_time`) by the end of its user's sessions, as far as this process knows now.
+   */
   isEnded (claims: AccessTokenClaims, now = nowSeconds()): boolean {
     if (!this.store.hasEnds) return false
-    if (this.store.endedAt(loginKey(loginIdOf(claims)), now) !== undefined) return true
+    const loginEnded = this.store.endedAt(loginKey(loginIdOf(claims)), now)
+    if (loginEnded !== undefined && claims.iat <= loginEnded + this.options.leeway) return true
     const userEnded = this.store.endedAt(userKey(claims.sub), now)
     return userEnded !== undefined && (typeof claims.auth_time === 'number' ? claims.auth_time : claims.iat) <= userEnded
   }
 
-  /** Whether this refresh token's login was ended: it must not be sent to Cognito, nor its result used. */
-  async isRefreshEnded (refreshToken: string): Promise<boolean> {
-    const now = nowSeconds()
-    await this.store.load([refreshKey(refreshToken)], now)
-    return this.store.endedAt(refreshKey(refreshToken), now) !== undefined
+  /** Whether this refresh was sealed (in seconds) by the end of its login, as far as this process knows now. */
+  private sealedBeforeEnd (refresh: SealedRefresh, now: number): boolean {
+    const ended = this.store.endedAt(loginKey(refresh.loginId), now)
+    return ended !== undefined && Math.floor(refresh.at / 1000) <= ended
   }
 
-  /** Whether a refresh's result must be refused: its login, its user's sessions, or its refresh token were ended. */
-  async refreshRefused (refreshToken: string, claims: AccessTokenClaims): Promise<boolean> {
+  /** Whether this refresh was sealed by the end of its login: it must not reach Cognito, nor its result be used. */
+  async isRefreshEnded (refresh: SealedRefresh): Promise<boolean> {
     const now = nowSeconds()
-    await this.store.load([loginKey(loginIdOf(claims)), userKey(claims.sub), refreshKey(refreshToken)], now)
-    return this.isEnded(claims, now) || this.store.endedAt(refreshKey(refreshToken), now) !== undefined
+    await this.store.load([loginKey(refresh.loginId)], now)
+    return this.sealedBeforeEnd(refresh, now)
+  }
+
+  /** Whether a refresh's result must be refused: its login or its user's sessions were ended, or its refresh sealed before an end. */
+  async refreshRefused (refresh: SealedRefresh, claims: AccessTokenClaims): Promise<boolean> {
+    const now = nowSeconds()
+    await this.store.load([loginKey(loginIdOf(claims)), userKey(claims.sub), loginKey(refresh.loginId)], now)
+    return this.isEnded(claims, now) || this.sealedBeforeEnd(refresh, now)
   }
 
   /** The claims of a token this process has verified and still accepts for `clientIds`; undefined otherwise (no throw, no await). */
@@ -112,24 +122,26 @@ export class AccessTokens {
     return claims
   }
 
+  /** The end of login `loginId` at `now`, kept until `until` (plus the leeway). */
   private loginEnd (loginId: string, until: number, now: number): End {
-    return { key: loginKey(loginId), until: until + this.options.leeway, at: now }
+    return { key: loginKey(loginId), at: now, until: until + this.options.leeway }
   }
 
   /**
-   * Ends a login here (and, with `redis`, on every instance): its access token (when it verifies and is this
-   * client's), its login id from the session, and its refresh token. Returns false when the local list was full of
-   * live entries and dropped one.
+   * Ends a login here (and, with `redis`, on every instance), one key per login id: from its access token (when it
+   * verifies and is this client's), the session and the refresh, each kept as long as anything issued before now
+   * could be presented. Returns false when the local list was full of live entries and dropped one.
    */
-  async endLogin ({ accessToken, refreshToken, loginId }: EndingLogin): Promise<boolean> {
+  async endLogin ({ accessToken, refresh, loginId }: EndingLogin): Promise<boolean> {
     const now = nowSeconds()
-    const { clientId, leeway, refreshLifetime } = this.options
+    const { clientId, refreshLifetime } = this.options
     const ends: End[] = []
     const claims = accessToken === undefined ? undefined : await this.claims(accessToken, new Set([clientId])).catch(() => undefined)
-    const fromToken = claims === undefined ? undefined : loginIdOf(claims)
+    // A token minted just before logout lives at most as long as this one did.
     if (claims !== undefined) ends.push(this.loginEnd(loginIdOf(claims), Math.max(claims.exp, now + claims.exp - claims.iat), now))
-    if (loginId !== undefined && loginId !== fromToken) ends.push(this.loginEnd(loginId, now + MAX_ACCESS_TTL, now))
-    if (refreshToken !== undefined) ends.push({ key: refreshKey(refreshToken), until: now + refreshLifetime + leeway, at: now })
+    if (loginId !== undefined) ends.push(this.loginEnd(loginId, now + MAX_ACCESS_TTL, now))
+    // A refresh sealed before now (rotated ones included) lives at most this long.
+    if (refresh !== undefined) ends.push(this.loginEnd(refresh.loginId, now + refreshLifetime, now))
     return ends.length === 0 ? true : await this.store.end(ends, now)
   }
 
@@ -137,6 +149,6 @@ export class AccessTokens {
   async endUser (sub: string): Promise<void> {
     const now = nowSeconds()
     const horizon = Math.max(MAX_ACCESS_TTL, this.options.refreshLifetime) + this.options.leeway
-    await this.store.end([{ key: userKey(sub), until: now + horizon, at: now }], now)
+    await this.store.end([{ key: userKey(sub), at: now, until: now + horizon }], now)
   }
 }

@@ -1,23 +1,20 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
-import { ForbiddenError, InsufficientScopeError, InvalidOptionError, UnauthenticatedError } from './errors.js'
-import { Identity, type UserInfoSource } from './identity.js'
-import { loginIdOf } from './login-id.js'
 import type { AccessTokens } from './access-tokens.js'
+import { admission, denied, isBrowserNavigation, REPLIED, type AuthRequiredOptions, type Verdict } from './admission.js'
+import { deferLogin, loginLocation } from './auth-compose.js'
+import { UnauthenticatedError } from './errors.js'
+import { about, publish } from './events.js'
+import type { FlowIdentities } from './flow.js'
+import { runNotice } from './hooks.js'
+import { Identity, LoggedIn, type UserInfoSource } from './identity.js'
+import { loginIdOf } from './login-id.js'
 import type { LoginState } from './login-state.js'
 import type { ResolvedOptions } from './options.js'
-import { RefreshRejected, type TokenClient } from './token-client.js'
 import type { Refresher } from './refresh.js'
+import { RefreshRejected, type TokenClient } from './token-client.js'
 import { TokenRejected, type AccessTokenClaims } from './verifier.js'
 
-/** Options of `app.authRequired(...)`. */
-export interface AuthRequiredOptions {
-  /** Cognito groups the user must be in: all of them, or any one with `anyGroup`. */
-  groups?: string[]
-  /** Pass when the user is in any one of `groups`. Default false (all). */
-  anyGroup?: boolean
-  /** OAuth scopes the access token must carry, all of them (custom `resource/scope` ones for client_credentials tokens). */
-  scopes?: string[]
-}
+export type { AuthRequiredOptions }
 
 export interface AuthDeps {
   options: ResolvedOptions
@@ -37,12 +34,6 @@ interface Presented {
 /** Who the request is, or how it failed: no credentials, a refused cookie, or a refused bearer token. */
 type Outcome = { identity: Identity } | { failed: 'none' | 'cookie' | 'bearer' }
 
-/** The verdict of a deny that answered the request itself (a redirect to the login). */
-const REPLIED = new Error('replied')
-
-const isBrowserNavigation = (request: FastifyRequest): boolean =>
-  (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
-
 /** The token of `Authorization: Bearer <token>` (the scheme in any case), or undefined. */
 function bearerOf (header: string | undefined): string | undefined {
   if (header === undefined || header.length < 8 || header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer') return undefined
@@ -50,15 +41,7 @@ function bearerOf (header: string | undefined): string | undefined {
   return token === '' ? undefined : token
 }
 
-function names (option: string, value: unknown): string[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value) || value.some((g) => typeof g !== 'string' || g === '')) {
-    throw new InvalidOptionError(option, 'a list of names is required')
-  }
-  return [...value]
-}
-
-export interface AuthHandlers {
+export interface AuthHandlers extends FlowIdentities {
   authRequired: (options?: AuthRequiredOptions) => preHandlerHookHandler
   authOptional: () => preHandlerAsyncHookHandler
 }
@@ -67,6 +50,7 @@ export interface AuthHandlers {
 export function authHandlers (deps: AuthDeps): AuthHandlers {
   const { options, accessTokens, tokenClient, refresher, state } = deps
   const ownClient = new Set([options.clientId])
+  const userPoolIds = new Map(options.pools.map((pool) => [pool.issuer, pool.userPoolId]))
 
   /** User info from the session, only when the session belongs to the same login as the token. */
   function userInfoFor (request: FastifyRequest, claims: AccessTokenClaims): Record<string, unknown> {
@@ -78,24 +62,30 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
   const userInfoSource: UserInfoSource = {
     stored: (request, claims) => request === undefined ? {} : userInfoFor(request, claims),
     fetch: async (accessToken) => await tokenClient.userInfo(accessToken),
-    exposeTokens: options.exposeTokens
+    exposeTokens: options.exposeTokens,
+    userPoolIds
   }
 
   /** Renews the login with the refresh cookie; clears every cookie when Cognito refuses the refresh token. */
   async function refresh (request: FastifyRequest, reply: FastifyReply): Promise<Identity | undefined> {
-    const refreshToken = state.refreshToken(request)
-    if (refreshToken === undefined) return undefined
+    const refresh = state.refreshToken(request)
+    if (refresh === undefined) return undefined
     try {
       // A login ended by logout is never renewed: not its refresh cookie, nor a refresh result shared with it.
-      if (await accessTokens.isRefreshEnded(refreshToken)) throw new RefreshRejected()
-      const { tokens, claims, userInfo } = await refresher.refresh(refreshToken)
-      if (await accessTokens.refreshRefused(refreshToken, claims)) throw new RefreshRejected()
+      if (await accessTokens.isRefreshEnded(refresh)) throw new RefreshRejected()
+      const { tokens, claims, userInfo } = await refresher.refresh(refresh.token)
+      if (await accessTokens.refreshRefused(refresh, claims)) throw new RefreshRejected()
       const login = { sub: claims.sub, loginId: loginIdOf(claims), userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
       await state.flush(request)
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
-      return new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
+      const renewed = new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
+      publish('refresh', () => about(request, renewed))
+      const { onRefresh } = options.hooks
+      await runNotice(request, 'onRefresh', onRefresh === undefined ? undefined : () => onRefresh(request, { identity: renewed as never }))
+      return renewed
     } catch (err) {
+      publish('refresh-failed', () => ({ ...about(request), code: (err as { code?: string }).code ?? 'FST_COGNITO_UNAUTHENTICATED' }))
       if (!(err instanceof RefreshRejected || err instanceof TokenRejected)) throw err
       request.log.debug('fastify-cognito-auth: refresh refused; the login is over')
       state.clear(request, reply)
@@ -140,53 +130,36 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
   async function deny (request: FastifyRequest, reply: FastifyReply, failed: 'none' | 'cookie' | 'bearer'): Promise<void> {
     if (failed === 'cookie') state.clearAccessToken(request, reply)
-    if (failed !== 'bearer' && isBrowserNavigation(request)) {
-      reply.header('cache-control', 'no-store').redirect(`/login?returnTo=${encodeURIComponent(request.url)}`)
+    const location = loginLocation(options.loginPath, request)
+    if (failed !== 'bearer' && isBrowserNavigation(request) && !deferLogin(request, location)) {
+      denied(request, null, new UnauthenticatedError())
+      reply.header('cache-control', 'no-store').redirect(location)
       return
     }
     reply.header('www-authenticate', failed === 'none' ? 'Bearer' : 'Bearer error="invalid_token"')
-    throw new UnauthenticatedError()
+    throw denied(request, null, new UnauthenticatedError())
   }
 
   function testIdentity (): Identity {
     const { username, sub, groups, scope, userInfo } = options.disabledIdentity
     const now = Math.floor(Date.now() / 1000)
-    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iat: now, exp: now + 3600 }
+    const claims = { sub, username, client_id: options.clientId, token_use: 'access' as const, scope, 'cognito:groups': groups, iss: options.issuer, iat: now, exp: now + 3600 }
     const info = { sub, ...userInfo }
-    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false }, '')
+    return new Identity(claims, { stored: () => info, fetch: async () => info, exposeTokens: false, userPoolIds }, '')
   }
 
   function authRequired (routeOptions: AuthRequiredOptions = {}): preHandlerHookHandler {
-    const groups = names('authRequired.groups', routeOptions.groups)
-    const scopes = names('authRequired.scopes', routeOptions.scopes)
-    const anyGroup = routeOptions.anyGroup ?? false
-    if (typeof anyGroup !== 'boolean') throw new InvalidOptionError('authRequired.anyGroup', 'a boolean is required')
+    const admit = admission(routeOptions, options.loginPath)
     if (options.disabled) {
       return function cognitoTestMode (request, _reply, done) {
         request.cognito = testIdentity() as FastifyRequest['cognito']
         done()
       }
     }
-    const wwwScope = `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`
 
-    /** Scopes and groups; the error to answer with, or undefined when the caller may pass. */
-    function admit (request: FastifyRequest, reply: FastifyReply, caller: Identity): Error | undefined {
-      if (scopes.length > 0) {
-        const granted = (caller.claims.scope ?? '').split(' ')
-        if (!scopes.every((s) => granted.includes(s))) {
-          reply.header('www-authenticate', wwwScope)
-          return new InsufficientScopeError()
-        }
-      }
-      const member = (group: string): boolean => caller.groups.includes(group)
-      if (groups.length > 0 && !(anyGroup ? groups.some(member) : groups.every(member))) return new ForbiddenError()
-      request.cognito = caller as FastifyRequest['cognito']
-      return undefined
-    }
-
-    /** The verdict on an authentication outcome: an error, undefined to pass, or `REPLIED` when deny redirected. */
-    async function decide (request: FastifyRequest, reply: FastifyReply, outcome: Outcome): Promise<Error | undefined> {
-      if ('identity' in outcome) return admit(request, reply, outcome.identity)
+    /** The verdict on an authentication outcome: an error, undefined to pass, or `REPLIED` when the request was answered. */
+    async function decide (request: FastifyRequest, reply: FastifyReply, outcome: Outcome, bearer: boolean): Promise<Verdict> {
+      if ('identity' in outcome) return admit(request, reply, outcome.identity, bearer)
       await deny(request, reply, outcome.failed)
       return REPLIED
     }
@@ -194,21 +167,21 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
     // Every exception, thrown or rejected, reaches `done` exactly once: nothing is left unanswered.
     function check (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
-      let verdict: Error | undefined
+      let verdict: Verdict
       try {
         const credentials = presented(request)
         const known = cachedIdentity(request, credentials)
         if (known === undefined) {
           authenticate(request, reply, credentials)
-            .then(async (outcome) => await decide(request, reply, outcome))
+            .then(async (outcome) => await decide(request, reply, outcome, credentials.bearer))
             .then((result) => { if (result !== REPLIED) done(result) }, done)
           return
         }
-        verdict = admit(request, reply, known)
+        verdict = admit(request, reply, known, credentials.bearer)
       } catch (err) {
         verdict = err as Error
       }
-      done(verdict)
+      if (verdict !== REPLIED) done(verdict)
     }
 
     // Server sessions are read first (from memory when known here); cookie sessions have nothing to wait for.
@@ -230,5 +203,15 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     }
   }
 
-  return { authRequired, authOptional }
+  const loginIdentity: FlowIdentities['loginIdentity'] = ({ claims, accessToken, userInfo, returnTo }, request) =>
+    new LoggedIn(claims, userInfoSource, accessToken, request, userInfo, returnTo)
+
+  /** The logged-in caller of a request from the plugin's own cookie, without refreshing; null when there is none. */
+  async function currentIdentity (request: FastifyRequest): Promise<Identity | null> {
+    const token = state.accessToken(request)
+    if (token === undefined) return null
+    return identity(await accessTokens.claims(token, ownClient), { token, clientIds: ownClient, bearer: false }, request)
+  }
+
+  return { authRequired, authOptional, loginIdentity, currentIdentity }
 }

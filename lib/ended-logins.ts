@@ -1,20 +1,24 @@
+/** When a login was ended, and until when a token or cookie issued before that could still be presented (seconds). */
+interface Ended { at: number, until: number }
+
 /**
- * Logins ended by `/logout` or `endSessions`, each kept until the last moment a token of it could still be
- * presented: a copied access-token cookie, the same token as a bearer, or a copied refresh cookie then stops working
- * at once, instead of at its `exp`. Keys are a login's id (`loginIdOf`, shared by every token of one login across
- * refreshes), a digest of its refresh token, or a user (`user:<sub>`, every login that began before the end).
- * This is the local view: the store fills it from this process's ends and, with Redis, every instance's.
+ * Logins ended by `/logout` or `endSessions`: a copied access-token cookie, the same token as a bearer, or a copied
+ * refresh cookie then stops working at once, instead of at its `exp`. Keyed by a login's id (`login:<loginIdOf>`,
+ * shared by every token of one login across refreshes and rotations) or a user (`user:<sub>`, every login that began
+ * by the end); what was issued before the end (by `iat`, or the refresh cookie's sealing time) is refused, so a new
+ * login that happens to share the id still works. This is the local view: the store fills it from this process's
+ * ends and, with Redis, every instance's.
  *
- * Bounded: expired entries are purged first; only when `maxEntries` logins were ended within one token lifetime
- * does the oldest go, and `end` reports it (SECURITY.md states this bound).
+ * Bounded: expired entries are purged first; only when `maxEntries` logins were ended within their lifetimes does
+ * the oldest go, and `end` reports it (SECURITY.md states this bound).
  */
 export class EndedLogins {
-  private readonly ended = new Map<string, { until: number, at: number }>()
+  private readonly ended = new Map<string, Ended>()
 
   constructor (private readonly maxEntries = 100_000) {}
 
-  /** Ends `key` until `until` (seconds), as ended at `at`. Returns false when a live entry had to be evicted to make room. */
-  end (key: string, until: number, now: number, at = now): boolean {
+  /** Ends `key` at `at`, remembered until `until` (seconds). Returns false when a live entry had to be evicted to make room. */
+  end (key: string, at: number, until: number, now: number): boolean {
     let kept = true
     const known = this.ended.get(key)
     if (known === undefined && this.ended.size >= this.maxEntries) {
@@ -24,11 +28,11 @@ export class EndedLogins {
         kept = false
       }
     }
-    this.ended.set(key, { until: Math.max(until, known?.until ?? 0), at: Math.max(at, known?.at ?? 0) })
+    this.ended.set(key, { at: Math.max(at, known?.at ?? 0), until: Math.max(until, known?.until ?? 0) })
     return kept
   }
 
-  /** When `key` was last ended, while it is kept; undefined otherwise. */
+  /** When `key` was ended, while that still matters at `now` (seconds); undefined otherwise. */
   endedAt (key: string, now: number): number | undefined {
     const entry = this.ended.get(key)
     if (entry === undefined) return undefined
@@ -37,10 +41,6 @@ export class EndedLogins {
       return undefined
     }
     return entry.at
-  }
-
-  has (key: string, now: number): boolean {
-    return this.endedAt(key, now) !== undefined
   }
 
   get size (): number {

@@ -10,6 +10,9 @@ export interface Endpoints {
   jwks: URL
 }
 
+/** A pool's JWKS: `{issuer}/.well-known/jwks.json`. */
+export const jwksUrl = (issuer: string): URL => new URL(`${issuer}/.well-known/jwks.json`)
+
 export function cognitoEndpoints ({ domain, issuer }: Pick<ResolvedOptions, 'domain' | 'issuer'>): Endpoints {
   return {
     authorize: `${domain}/oauth2/authorize`,
@@ -17,6 +20,6 @@ export function cognitoEndpoints ({ domain, issuer }: Pick<ResolvedOptions, 'dom
     revoke: `${domain}/oauth2/revoke`,
     userInfo: `${domain}/oauth2/userInfo`,
     logout: `${domain}/logout`,
-    jwks: new URL(`${issuer}/.well-known/jwks.json`)
+    jwks: jwksUrl(issuer)
   }
 }

@@ -59,3 +59,23 @@ export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 5
 /** State shared through Redis (option `redis`) is needed to decide this request, and Redis is unreachable or too slow. */
 export const StoreUnavailableError = createError<'FST_COGNITO_STORE_UNAVAILABLE', 503, [string]>(
   'FST_COGNITO_STORE_UNAVAILABLE', 'The shared session store is unavailable: %s', 503)
+
+/** Cognito refused the app's `client_credentials` request: a client without that grant or secret, or a scope it may not ask for. */
+export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 500, [string]>(
+  'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 'Cognito refused the client_credentials grant: %s', 500)
+
+/** The app's `onLogin` hook refused the login (it threw something other than a coded error of its own). */
+export const LoginRefusedError = createError<'FST_COGNITO_LOGIN_REFUSED', 403, []>(
+  'FST_COGNITO_LOGIN_REFUSED', 'The application refused this login', 403)
+
+/** `authRequired({ maxAuthAge })`: the caller signed in longer ago than the route allows (RFC 9470's step-up challenge). */
+export const SignInTooOldError = createError<'FST_COGNITO_SIGN_IN_TOO_OLD', 401, []>(
+  'FST_COGNITO_SIGN_IN_TOO_OLD', 'A more recent sign-in is required', 401)
+
+/** Authenticated by a user pool that `authRequired({ pools })` does not accept on this route. */
+export const PoolNotAllowedError = createError<'FST_COGNITO_POOL_NOT_ALLOWED', 403, []>(
+  'FST_COGNITO_POOL_NOT_ALLOWED', 'The caller\'s user pool is not accepted on this route', 403)
+
+/** With `tenants`: the request's tenant key (`tenantOf`, by default its host) is not one of them. */
+export const UnknownTenantError = createError<'FST_COGNITO_UNKNOWN_TENANT', 404, []>(
+  'FST_COGNITO_UNKNOWN_TENANT', 'No tenant is served at this host', 404)

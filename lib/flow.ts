@@ -14,6 +14,10 @@ import { isCrossSite } from './same-site.js'
 import { userInfoFrom } from './session.js'
 import type { TokenClient } from './token-client.js'
 import { TokenRejected, type AccessTokenClaims, type CognitoVerifier } from './verifier.js'
+import type { LoginIdentity } from './cognito-api.js'
+import { about, publish } from './events.js'
+import { loginTokens, runNotice, runOnLogin } from './hooks.js'
+import type { Identity } from './identity.js'
 
 export interface FlowDeps {
   options: ResolvedOptions
@@ -23,20 +27,24 @@ export interface FlowDeps {
   verifier: CognitoVerifier
   refresher: Refresher
   state: LoginState
+  identities: FlowIdentities
 }
 
 type Query = Record<string, string | string[] | undefined>
 
-/** What a completed callback established. */
-export interface LoginResult {
-  claims: AccessTokenClaims
-  userInfo: Record<string, unknown>
-  /** Where the login asked to go back to (a same-origin path), if it did. */
-  returnTo?: string
+/** What the flow needs of the guard: the identity of a login it just completed, and of a presented access token. */
+export interface FlowIdentities {
+  loginIdentity: (login: { claims: AccessTokenClaims, accessToken: string, userInfo: Record<string, unknown>, returnTo?: string }, request: FastifyRequest) => LoginIdentity
+  /** The caller of a logout, when its access token is still good; null otherwise. */
+  currentIdentity: (request: FastifyRequest) => Promise<Identity | null>
 }
 
-const sameString = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+/** Constant-time equality of two strings, by their bytes: a non-ASCII string may have the length of another and not its bytes. */
+function sameString (a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
 
 /** Cognito's optional authorize parameters from `/login`'s query: the allow-list only, short strings only. */
 export function passedThrough (query: Query): AuthorizeParams {
@@ -48,13 +56,17 @@ export function passedThrough (query: Query): AuthorizeParams {
   return params
 }
 
+/** The `code` of a coded error, for audit messages. */
+const codeOf = (err: unknown): string | undefined => (err as { code?: unknown }).code as string | undefined
+
 /** The login flow as steps a route (the plugin's own, or the app's) calls: start, callback, logout. */
 export function loginFlow (deps: FlowDeps): {
   start: (request: FastifyRequest, reply: FastifyReply, input: { returnTo?: unknown, authorizeParams?: AuthorizeParams }) => string
-  callback: (request: FastifyRequest, reply: FastifyReply) => Promise<LoginResult>
+  callback: (request: FastifyRequest, reply: FastifyReply) => Promise<LoginIdentity>
   logout: (request: FastifyRequest, reply: FastifyReply) => Promise<string | undefined>
 } {
-  const { options, endpoints, tokenClient, verifier, refresher, state, accessTokens } = deps
+  const { options, endpoints, tokenClient, verifier, refresher, state, accessTokens, identities } = deps
+  const { hooks } = options
   const redirectUri = options.redirectUrl.href
   const appOrigin = options.redirectUrl.origin
   const authorize = { authorizeEndpoint: endpoints.authorize, clientId: options.clientId, redirectUri, scopes: options.scopes }
@@ -71,10 +83,11 @@ export function loginFlow (deps: FlowDeps): {
   }
 
   /**
-   * Checks the callback against this browser's pending logins and exchanges the code. Only a matching state
-   * replaces the session: a forged or replayed one (possibly cross-site) ends the pending logins, never the login.
+   * Checks the callback against this browser's pending logins, exchanges the code, lets `onLogin` decide, and saves
+   * the session. Only a matching state replaces the session: a forged or replayed one (possibly cross-site) ends the
+   * pending logins, never the login.
    */
-  async function callback (request: FastifyRequest, reply: FastifyReply): Promise<LoginResult> {
+  async function complete (request: FastifyRequest, reply: FastifyReply): Promise<LoginIdentity> {
     reply.header('cache-control', 'no-store')
     const session = state.session(request)
     const pending = session?.pending ?? []
@@ -94,19 +107,32 @@ export function loginFlow (deps: FlowDeps): {
     const { claims, id } = await verifier.verifyTokenSet(tokens, tx.nonce, ownClient).catch((err: unknown) => {
       throw err instanceof TokenRejected ? new InvalidTokenError(err.message) : err
     })
-    const userInfo = id === undefined ? {} : userInfoFrom(id)
+    const login = { claims, accessToken: tokens.access_token, userInfo: id === undefined ? {} : userInfoFrom(id), returnTo: tx.returnTo }
+    const chosen = await runOnLogin(hooks, request, reply, { identity: identities.loginIdentity(login, request), tokens: loginTokens(tokens.access_token, tokens.id_token) })
+    if (chosen !== undefined && safeReturnTo(chosen) === undefined) request.log.warn('fastify-cognito-auth: onLogin returned no same-origin path; it is ignored')
     state.save(request, reply, {
       accessToken: tokens.access_token,
       refreshToken: options.refreshFlow ? tokens.refresh_token : undefined,
-      login: { sub: claims.sub, loginId: loginIdOf(claims), userInfo }
+      login: { sub: claims.sub, loginId: loginIdOf(claims), userInfo: login.userInfo }
     }, pending.filter((other) => other !== tx))
     request.log.info({ sub: claims.sub }, 'fastify-cognito-auth: login')
-    return { claims, userInfo, returnTo: tx.returnTo }
+    return identities.loginIdentity({ ...login, returnTo: safeReturnTo(chosen) ?? tx.returnTo }, request)
+  }
+
+  async function callback (request: FastifyRequest, reply: FastifyReply): Promise<LoginIdentity> {
+    try {
+      const identity = await complete(request, reply)
+      publish('login', () => about(request, identity))
+      return identity
+    } catch (err) {
+      publish('login-failed', () => ({ ...about(request), code: codeOf(err) }))
+      throw err
+    }
   }
 
   /**
-   * Ends the session and every cookie of its login in this process, revokes the refresh token, and returns the
-   * Hosted UI logout URL; a cross-site request ends nothing and gets undefined.
+   * Runs `onLogout`, ends the session and every cookie of its login in this process, revokes the refresh token, and
+   * returns the Hosted UI logout URL; a cross-site request ends nothing and gets undefined.
    */
   async function logout (request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> {
     reply.header('cache-control', 'no-store')
@@ -114,17 +140,20 @@ export function loginFlow (deps: FlowDeps): {
       request.log.warn('fastify-cognito-auth: cross-site logout refused; the session is left alone')
       return undefined
     }
-    const refreshToken = state.refreshToken(request)
+    const identity = await identities.currentIdentity(request).catch(() => null)
+    await runNotice(request, 'onLogout', hooks.onLogout === undefined ? undefined : () => hooks.onLogout?.(request, reply, { identity }))
+    const refresh = state.refreshToken(request)
     const accessToken = state.accessToken(request)
     const loginId = state.session(request)?.login?.loginId
     state.clear(request, reply)
     // Copies of this login's cookies die here now, not at the token's exp, whether or not the revoke succeeds.
-    const kept = await accessTokens.endLogin({ accessToken, refreshToken, loginId })
+    const kept = await accessTokens.endLogin({ accessToken, refresh, loginId })
     if (!kept) request.log.warn('fastify-cognito-auth: the ended-logins list is full; the oldest ended login was dropped')
-    if (refreshToken !== undefined) {
-      refresher.forget(refreshToken)
+    publish('logout', () => about(request, identity))
+    if (refresh !== undefined) {
+      refresher.forget(refresh.token)
       // A failed revoke must not keep the user logged in: log it and go on.
-      await tokenClient.revoke(refreshToken).catch((err: { code?: string }) => {
+      await tokenClient.revoke(refresh.token).catch((err: { code?: string }) => {
         request.log.warn({ code: err.code }, 'fastify-cognito-auth: refresh token revoke failed')
       })
     }

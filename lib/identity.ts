@@ -13,6 +13,10 @@ export interface CognitoIdentity<Claims = AccessTokenClaims, UserInfo = Record<s
   /** Cognito username (`username` claim), or `sub` when the token has none (client_credentials). */
   readonly username: string
   readonly sub: string
+  /** The access token's issuer (`iss`): the user pool the caller signed in with. */
+  readonly issuer: string
+  /** The id of that user pool: the app's own, or one of `trustedPools`. */
+  readonly userPoolId: string
   /** Asks Cognito's `/oauth2/userInfo` for the user's current attributes; rejects an answer for another `sub`. */
   fetchUserInfo (): Promise<UserInfo>
   /** The raw access token, for calls on the user's behalf, when the app asked for it with `exposeTokens`; never in JSON. */
@@ -29,6 +33,8 @@ export interface UserInfoSource {
   fetch: (accessToken: string) => Promise<UserInfo>
   /** Whether `accessToken` shows the raw token (option `exposeTokens`). */
   exposeTokens: boolean
+  /** The user pool id of each accepted issuer. */
+  userPoolIds: ReadonlyMap<string, string>
 }
 
 /**
@@ -55,6 +61,14 @@ export class Identity implements CognitoIdentity {
     this.#userInfo = known
   }
 
+  get issuer (): string {
+    return this.claims.iss as string
+  }
+
+  get userPoolId (): string {
+    return this.#source.userPoolIds.get(this.issuer) as string
+  }
+
   get accessToken (): string | undefined {
     return this.#source.exposeTokens ? this.#token : undefined
   }
@@ -65,7 +79,7 @@ export class Identity implements CognitoIdentity {
   }
 
   toJSON (): Omit<CognitoIdentity, 'fetchUserInfo' | 'accessToken'> {
-    return { claims: this.claims, userInfo: this.userInfo, groups: this.groups, username: this.username, sub: this.sub }
+    return { claims: this.claims, userInfo: this.userInfo, groups: this.groups, username: this.username, sub: this.sub, issuer: this.issuer, userPoolId: this.userPoolId }
   }
 
   async fetchUserInfo (): Promise<UserInfo> {
@@ -73,5 +87,12 @@ export class Identity implements CognitoIdentity {
     const expected = typeof this.userInfo.sub === 'string' ? this.userInfo.sub : this.sub
     if (info.sub !== expected) throw new InvalidTokenError('userInfo answered for another sub')
     return info
+  }
+}
+
+/** The identity a callback established, with the login's `returnTo`; `request.cognito` after `app.cognito.callback`. */
+export class LoggedIn extends Identity {
+  constructor (claims: AccessTokenClaims, source: UserInfoSource, token: string, request: FastifyRequest, userInfo: UserInfo, readonly returnTo: string | undefined) {
+    super(claims, source, token, request, userInfo)
   }
 }

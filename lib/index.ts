@@ -1,25 +1,20 @@
 import fastifyCookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { AccessTokens } from './access-tokens.js'
-import { authHandlers, type AuthRequiredOptions } from './auth-required.js'
-import { decorateCognito } from './cognito-api.js'
-import { CookieStore } from './cookies.js'
-import { cognitoEndpoints } from './endpoints.js'
-import { InvalidOptionError } from './errors.js'
+import { composableGuards } from './auth-compose.js'
+import type { AuthRequiredOptions } from './auth-required.js'
+import type { CognitoApi } from './cognito-api.js'
 import { warnOnUnreachableCallback } from './listen-warning.js'
 import type { CognitoIdentity } from './identity.js'
-import { LoginState } from './login-state.js'
-import { resolveOptions, type CognitoAuthOptions } from './options.js'
-import { Refresher } from './refresh.js'
-import { RevocationCheck } from './revocation-check.js'
+import { openapiSecurity } from './openapi.js'
+import { resolveOptions, type CognitoAuthOptions, type ResolvedOptions } from './options.js'
+import { wirePool, type PoolWiring } from './pool-wiring.js'
 import { registerRoutes } from './routes.js'
-import { loginFlow } from './flow.js'
-import { cookieNames, cookieOptions, sessionCodec, type SessionCodec } from './session.js'
-import { ServerLoginState } from './sessions/server-state.js'
+import { cookieNames, sessionCodec, type SessionCodec } from './session.js'
 import { sharedState } from './store/setup.js'
-import { TokenClient } from './token-client.js'
-import { CognitoVerifier, type AccessTokenClaims } from './verifier.js'
+import { tenantCookieNames, tenantDispatch } from './tenants/dispatch.js'
+import { resolveTenants, type CognitoTenantsOptions, type ResolvedTenants } from './tenants/options.js'
+import type { AccessTokenClaims } from './verifier.js'
 
 /**
  * Claims of the access token on `request.cognito.claims`. Augment it to type claims a pre-token-generation
@@ -51,6 +46,8 @@ declare module 'fastify' {
      * @example app.get('/', { preHandler: app.authOptional() }, async (req) => req.cognito?.username ?? 'guest')
      */
     authOptional (): preHandlerAsyncHookHandler
+    /** The login flow as calls from the app's own handlers (`routes: false`), and what the app asks of its user pool. */
+    cognito: CognitoApi<CognitoAccessClaims, CognitoUserInfo>
   }
   interface FastifyRequest {
     /** The caller, set by `authRequired` (and by `authOptional` for a logged-in caller); `null` elsewhere. */
@@ -58,54 +55,40 @@ declare module 'fastify' {
   }
 }
 
-const plugin: FastifyPluginAsync<CognitoAuthOptions> = async (fastify, opts) => {
-  const options = resolveOptions(opts)
-  const paths = ['/login', '/logout', options.redirectUrl.pathname, options.logoutUrl.pathname]
-  if (new Set(paths).size !== paths.length) {
-    throw new InvalidOptionError('redirectUrl', 'the postlogin and postlogout paths must differ from each other and from /login and /logout')
-  }
+const plugin: FastifyPluginAsync<CognitoAuthOptions | CognitoTenantsOptions> = async (fastify, opts) => {
+  const tenants = resolveTenants(opts)
+  const options = tenants?.shared ?? resolveOptions(opts as CognitoAuthOptions)
   if (options.disabled) fastify.log.warn('fastify-cognito-auth: disabled (test mode): every protected route lets requests through as a test identity')
-  warnOnUnreachableCallback(fastify, options.redirectUrl)
-  const endpoints = cognitoEndpoints(options)
-  const { clientId, clientSecret, requestTimeout: timeout, dispatcher } = options
-  const tokenClient = new TokenClient({ endpoints, clientId, clientSecret, timeout, dispatcher })
-  const verifier = new CognitoVerifier({ issuer: options.issuer, clientId, jwksUri: endpoints.jwks, leeway: options.expirationLeeway, timeout, dispatcher })
+  // One store per app, every pool's and tenant's: their keys never meet (login ids, refresh digests, random session ids).
   const shared = await sharedState(options, fastify.log)
   fastify.addHook('onClose', async () => { await shared.store.close() })
-  const refresher = new Refresher(tokenClient, verifier, new Set([clientId]), shared.store)
-
-  let codec!: SessionCodec
-  // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
-  await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, options) })
-  const cookies = new CookieStore(cookieOptions(options))
-  const state = shared.records === undefined
-    ? new LoginState(cookies, codec, options.refreshCookieMaxAge, cookieNames(options))
-    : new ServerLoginState(cookies, codec, cookieNames(options), shared.records, shared.sealer, shared.sessionLifetime, options.tokenCacheSize)
-
-  const revocation = options.revocationCheck === 0 ? undefined : new RevocationCheck(options.revocationCheck * 1000, tokenClient, shared.store)
-  const accessTokens = new AccessTokens(verifier, {
-    clientId, leeway: options.expirationLeeway, refreshLifetime: options.refreshCookieMaxAge, cacheSize: options.tokenCacheSize, store: shared.store, revocation
-  })
-  const flow = loginFlow({ options, endpoints, tokenClient, verifier, refresher, state, accessTokens })
-  // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
-  await fastify.register(async (scope) => {
-    if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
-    // Server sessions: read before the route, written before the answer (the next request may reach another instance).
-    scope.addHook('preHandler', async (request) => { await state.prepare(request) })
-    scope.addHook('onSend', async (request) => { await state.flush(request) })
-    registerRoutes(scope, options, flow)
-  })
-  const { authRequired, authOptional } = authHandlers({ options, accessTokens, tokenClient, refresher, state })
-  // null until authRequired fills it; declared so every request has the same shape.
+  const wire = async (poolOptions: ResolvedOptions, tenant?: string): Promise<PoolWiring> => {
+    warnOnUnreachableCallback(fastify, poolOptions.redirectUrl)
+    let codec!: SessionCodec
+    // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
+    await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, poolOptions, tenant) })
+    return wirePool(poolOptions, codec, tenantCookieNames(cookieNames(poolOptions), tenant), shared, tenant)
+  }
+  const pool = tenants === undefined ? await wire(options) : undefined
+  const perTenant = new Map<string, PoolWiring>()
+  for (const [key, tenantOptions] of tenants?.options ?? []) perTenant.set(key, await wire(tenantOptions, key))
+  const { handlers: { authRequired, authOptional }, cognito } = pool ?? tenantDispatch(perTenant, (tenants as ResolvedTenants).tenantOf)
+  // The OpenAPI security schemes describe one pool: tenants have several.
+  const documentOwnRoutes = pool === undefined ? () => {} : openapiSecurity(fastify, options, pool.endpoints)
+  // null until authRequired fills it; declared before the routes' context, so every request has the same shape.
   fastify.decorateRequest('cognito', null as unknown as FastifyRequest['cognito'])
+  // The plugin's routes get @fastify/cookie in their own context (unless the app has it): the app's other routes get no hook.
+  if (options.routes) {
+    await fastify.register(async (scope) => {
+      documentOwnRoutes(scope)
+      if (!scope.hasPlugin('@fastify/cookie')) await scope.register(fastifyCookie)
+      registerRoutes(scope, options, cognito)
+    })
+  }
+  composableGuards(fastify)
   fastify.decorate('authRequired', authRequired)
   fastify.decorate('authOptional', authOptional)
-  decorateCognito(fastify, {
-    endSessions: async (sub) => {
-      await accessTokens.endUser(sub)
-      await shared.records?.deleteUser(sub)
-    }
-  })
+  fastify.decorate('cognito', cognito)
 }
 
 /**
@@ -121,8 +104,14 @@ export default cognitoAuth
 export { optionsFromEnv } from './env.js'
 export * from './errors.js'
 export type { AuthRequiredOptions } from './auth-required.js'
-export type { CognitoApi } from './cognito-api.js'
+export type { ClientCredentialsOptions, MachineClient } from './client-credentials.js'
+export type { CognitoApi, LoginIdentity, LoginOptions } from './cognito-api.js'
 export type { CognitoIdentity } from './identity.js'
+export type { CognitoHooks, LoginTokens } from './hooks.js'
+export type { AuditEvent, AuditMessage } from './events.js'
+export { callbackRouteOptions } from './routes.js'
 export type { RedisClient } from './store/redis-client.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
+export type { TrustedPoolOptions } from './pools.js'
+export type { CognitoTenantsOptions, TenantOptions } from './tenants/options.js'
 export type { AccessTokenClaims, IdTokenClaims } from './verifier.js'

@@ -2,6 +2,7 @@ import { KeyObject, type webcrypto } from 'node:crypto'
 import { createRemoteJWKSet, customFetch, errors as joseErrors } from 'jose'
 import { fetch, type Dispatcher } from 'undici'
 import { JwksUnavailableError } from './errors.js'
+import { publish } from './events.js'
 import { TokenRejected } from './token-rejected.js'
 
 export interface PoolKeysOptions {
@@ -16,6 +17,13 @@ export interface PoolKeysOptions {
 export const JWKS_MAX_AGE = 600
 
 class JwksFetchFailed extends Error {}
+
+/** The JWKS, parsed here so a JWKS that is not JSON is the pool's outage, not a refused token. */
+async function fetchJwks (url: string, init: RequestInit, dispatcher: Dispatcher | undefined): Promise<unknown> {
+  const res = await fetch(url, { ...init, dispatcher } as Parameters<typeof fetch>[1]).catch((err: unknown) => { throw new JwksFetchFailed(String(err)) })
+  if (res.status !== 200) throw new JwksFetchFailed(`status ${res.status}`)
+  return await res.json().catch(() => { throw new JwksFetchFailed('not JSON') })
+}
 
 interface KnownKey { key: KeyObject, checkedAt: number }
 
@@ -40,10 +48,9 @@ export class PoolKeys {
       cooldownDuration: this.cooldownMs,
       timeoutDuration: timeout,
       [customFetch]: async (url, init) => {
-        const res = await fetch(url, { ...init, dispatcher } as Parameters<typeof fetch>[1]).catch((err: unknown) => { throw new JwksFetchFailed(String(err)) })
-        if (res.status !== 200) throw new JwksFetchFailed(`status ${res.status}`)
-        // Parsed here, so a JWKS that is not JSON is the pool's outage, not a refused token.
-        const body: unknown = await res.json().catch(() => { throw new JwksFetchFailed('not JSON') })
+        const fetched = fetchJwks(url, init, dispatcher)
+        fetched.then(() => { publish('jwks-fetch', () => ({ url, ok: true })) }, () => { publish('jwks-fetch', () => ({ url, ok: false })) })
+        const body = await fetched
         return { status: 200, json: async () => body } as unknown as Response
       }
     })

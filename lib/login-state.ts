@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CookieStore } from './cookies.js'
 import type { LoginTransaction } from './login.js'
-import { MAX_PENDING_LOGINS, type CookieNames, type LoginRecord, type SessionCodec, type SessionData } from './session.js'
+import { MAX_PENDING_LOGINS, type CookieNames, type LoginRecord, type SealedRefresh, type SessionCodec, type SessionData } from './session.js'
 
 export interface SavedLogin {
   accessToken: string
@@ -18,6 +18,11 @@ export class LoginState {
     private readonly refreshCookieMaxAge: number,
     readonly names: CookieNames
   ) {}
+
+  /** Whether writes reach their store only at `flush` (server sessions), rather than with the reply's cookies. */
+  get writesLater (): boolean {
+    return false
+  }
 
   /** Reads what the reads below need when it is not at hand (server sessions); undefined when nothing is to wait for. */
   prepare (_request: FastifyRequest): Promise<void> | undefined {
@@ -38,7 +43,7 @@ export class LoginState {
     return this.cookies.read(request, this.names.access)
   }
 
-  refreshToken (request: FastifyRequest): string | undefined {
+  refreshToken (request: FastifyRequest): SealedRefresh | undefined {
     const value = this.cookies.read(request, this.names.refresh)
     return value === undefined ? undefined : this.codec.openRefreshToken(value, request.log) ?? undefined
   }
@@ -58,7 +63,8 @@ export class LoginState {
     this.cookies.write(request, reply, this.names.session, this.codec.sealSession(pending.length > 0 ? { login, pending } : { login }))
     this.cookies.write(request, reply, this.names.access, accessToken)
     if (refreshToken !== undefined) {
-      this.cookies.write(request, reply, this.names.refresh, this.codec.sealRefreshToken(refreshToken), this.refreshCookieMaxAge)
+      const sealed = this.codec.sealRefreshToken({ token: refreshToken, loginId: login.loginId, at: Date.now() })
+      this.cookies.write(request, reply, this.names.refresh, sealed, this.refreshCookieMaxAge)
     }
   }
 

@@ -1,9 +1,13 @@
 import type { Dispatcher } from 'undici'
+import { machineClient, type MachineClient } from './client-credentials.js'
+import { resolveHooks, type CognitoHooks } from './hooks.js'
+import { flowPaths } from './paths.js'
+import { trustedPools, type TrustedPool, type TrustedPoolOptions } from './pools.js'
 import { isRedisClient, type RedisClient } from './store/redis-client.js'
-import { absoluteUrl, fail, flag, localPath, seconds, text } from './validate.js'
+import { absoluteUrl, CLIENT_ID, fail, flag, localPath, POOL_ID, poolIssuer, REGION, SCOPE, seconds, text } from './validate.js'
 
-/** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. */
-export interface CognitoAuthOptions {
+/** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. Hooks: see `CognitoHooks`. */
+export interface CognitoAuthOptions extends CognitoHooks {
   /** Keys the encrypted session (at least 32 characters, at least 16 distinct). A list rolls keys: the first encrypts, all decrypt. Env: `SECRET_KEY`. */
   secret: string | string[]
   /** AWS region of the user pool, e.g. `eu-west-1`. Env: `AWS_REGION`. */
@@ -38,6 +42,12 @@ export interface CognitoAuthOptions {
   afterLogin?: string
   /** Where postlogout sends the browser. Default `/`. */
   afterLogout?: string
+  /** Path of the route that starts a login; unauthenticated browsers are sent here with `returnTo`. Default `/login`. */
+  loginPath?: string
+  /** Path of the logout route (GET, and POST for forms). Default `/logout`. */
+  logoutPath?: string
+  /** Register the login, postlogin, logout and postlogout routes. With false, the app writes them over `app.cognito.login`, `callback` and `logout`. Default true. */
+  routes?: boolean
   /** Milliseconds to wait for Cognito on each outbound call. Default 5000. */
   requestTimeout?: number
   /** undici Dispatcher for every outbound call, the JWKS fetch included (proxies, tests). */
@@ -52,6 +62,8 @@ export interface CognitoAuthOptions {
   bearerTokens?: boolean
   /** More app clients whose access tokens are accepted as bearer tokens. Default none. */
   allowedClientIds?: string[]
+  /** More user pools whose access tokens (of the listed clients) are accepted as bearer tokens. Default none. */
+  trustedPools?: TrustedPoolOptions[]
   /** Hosted UI parameters sent with every login; `/login?…` may fill only the ones left unset here. */
   authorizeParams?: AuthorizeParams
   /** Test mode: authRequired lets every request through as `disabledIdentity`. Allowed only when NODE_ENV is `development` or `test`. Default false. Env: `AWS_COGNITO_DISABLED`. */
@@ -74,6 +86,8 @@ export interface CognitoAuthOptions {
   revocationCheck?: number
   /** Verified access tokens (and server sessions) kept in memory per process: about the users active within a token's life. Default 10000. */
   tokenCacheSize?: number
+  /** The app client of `app.cognito.clientCredentials()` (Cognito allows that grant only on a client without the code grant). Default: `clientId` and `clientSecret`. */
+  machineClient?: MachineClient
 }
 
 /** Cognito's optional authorize parameters. */
@@ -107,14 +121,20 @@ export interface ResolvedOptions {
   cookieSecure: boolean
   afterLogin: string
   afterLogout: string
+  loginPath: string
+  logoutPath: string
+  routes: boolean
+  hooks: CognitoHooks
   requestTimeout: number
   dispatcher?: Dispatcher
   exposeTokens: boolean
   refreshFlow: boolean
   refreshCookieMaxAge: number
   bearerTokens: boolean
-  /** Client ids accepted in bearer tokens: `clientId` first, then `allowedClientIds`. */
+  /** Client ids accepted in bearer tokens: `clientId` first, then `allowedClientIds` and the trusted pools' clients. */
   bearerClientIds: Set<string>
+  /** Every pool whose access tokens are accepted: this one first (its clients: `clientId` and `allowedClientIds`), then `trustedPools`. */
+  pools: TrustedPool[]
   authorizeParams: AuthorizeParams
   disabled: boolean
   disabledIdentity: Required<NonNullable<CognitoAuthOptions['disabledIdentity']>>
@@ -124,12 +144,9 @@ export interface ResolvedOptions {
   /** Seconds; 0 when off. */
   revocationCheck: number
   tokenCacheSize: number
+  machineClient?: MachineClient
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
-const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/
-const CLIENT_ID = /^[\w+]{1,128}$/
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 function hostedUiDomain (value: unknown, region: string): string {
   const domain = text('domain', value).replace(/\/+$/, '')
   const href = /^https?:\/\//.test(domain) ? domain : domain.includes('.') ? `https://${domain}` : `https://${domain}.auth.${region}.amazoncognito.com`
@@ -214,6 +231,10 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     fail('dispatcher', 'an undici Dispatcher is required')
   }
   const clientId = text('clientId', options.clientId, CLIENT_ID)
+  const issuer = poolIssuer('issuer', options.issuer, region, userPoolId)
+  const pools = trustedPools(options.trustedPools, { userPoolId, issuer, clientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]) })
+  const bearerTokens = flag('bearerTokens', options.bearerTokens, true)
+  if (pools.length > 1 && !bearerTokens) fail('trustedPools', 'their tokens are bearer tokens, and bearerTokens is false')
   return {
     secrets: secrets(options.secret),
     region,
@@ -224,9 +245,7 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     redirectUrl,
     logoutUrl,
     cookieMaxAge: seconds('cookieMaxAge', options.cookieMaxAge, 1800, 1),
-    issuer: options.issuer === undefined
-      ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
-      : absoluteUrl('issuer', options.issuer).href.replace(/\/$/, ''),
+    issuer,
     scopes: options.scopes,
     expirationLeeway: seconds('expirationLeeway', options.expirationLeeway, 0, 0),
     cookieDomain: options.cookieDomain === undefined ? undefined : text('cookieDomain', options.cookieDomain, /^\.?[a-z0-9.-]+$/i),
@@ -234,14 +253,18 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     cookieSecure,
     afterLogin: localPath('afterLogin', options.afterLogin),
     afterLogout: localPath('afterLogout', options.afterLogout),
+    ...flowPaths(options, redirectUrl, logoutUrl),
+    hooks: resolveHooks(options),
     requestTimeout: seconds('requestTimeout', options.requestTimeout, 5000, 1),
     dispatcher: options.dispatcher,
     exposeTokens: flag('exposeTokens', options.exposeTokens, false),
     refreshFlow: flag('refreshFlow', options.refreshFlow, false),
     refreshCookieMaxAge: seconds('refreshCookieMaxAge', options.refreshCookieMaxAge, 86400, 1),
-    bearerTokens: flag('bearerTokens', options.bearerTokens, true),
-    bearerClientIds: new Set([clientId, ...clientIds(options.allowedClientIds)]),
+    bearerTokens,
+    bearerClientIds: new Set(pools.flatMap((pool) => [...pool.clientIds])),
+    pools,
     authorizeParams: authorizeParams(options.authorizeParams),
+    machineClient: machineClient(options.machineClient),
     ...disabledMode(options.disabled, options.disabledIdentity),
     ...sharedStateOptions(options),
     revocationCheck: seconds('revocationCheck', options.revocationCheck, 0, 1),

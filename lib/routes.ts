@@ -1,25 +1,38 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { loginFlow } from './flow.js'
-import { passedThrough } from './flow.js'
-import type { ResolvedOptions } from './options.js'
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify'
+import type { CognitoApi } from './cognito-api.js'
+import type { AuthorizeParams, ResolvedOptions } from './options.js'
+import { checkFreePaths } from './paths.js'
 
 type Query = Record<string, string | string[] | undefined>
 
-/** The request as Fastify logs it, without the callback's query: log lines must not carry the code or state, wherever they stand. */
+/** The request as Fastify logs it, without the query: log lines must not carry the callback's code or state, wherever they stand. */
 function redactedRequest (req: FastifyRequest): Record<string, unknown> {
   const [path, query] = req.url.split('?', 2)
   return { method: req.method, url: query === undefined ? path : `${path}?[redacted]`, host: req.host, remoteAddress: req.ip }
 }
 
-/** GET /login, the postlogin callback, GET and POST /logout, and the postlogout route, over the flow's steps. */
-export function registerRoutes (app: FastifyInstance, options: ResolvedOptions, flow: ReturnType<typeof loginFlow>): void {
-  app.get('/login', async (request, reply) => {
+/**
+ * Route options for a postlogin route the app writes itself (`routes: false`): Fastify's request log then shows
+ * its path without the query, so the code and state never reach a log line.
+ * @example app.get('/postlogin', callbackRouteOptions, async (request, reply) => { await app.cognito.callback(request, reply); … })
+ */
+export const callbackRouteOptions: RouteShorthandOptions = { logSerializers: { req: redactedRequest } }
+
+/** The login route, the postlogin callback, GET and POST logout, and the postlogout route, over `app.cognito`'s flow calls. */
+export function registerRoutes (app: FastifyInstance, options: ResolvedOptions, cognito: CognitoApi): void {
+  const { loginPath, logoutPath } = options
+  const postlogin = options.redirectUrl.pathname
+  const postlogout = options.logoutUrl.pathname
+  checkFreePaths(app, [['loginPath', 'GET', loginPath], ['logoutPath', 'GET', logoutPath], ['logoutPath', 'POST', logoutPath], ['redirectUrl', 'GET', postlogin], ['logoutUrl', 'GET', postlogout]])
+
+  app.get(loginPath, async (request, reply) => {
     const query = request.query as Query
-    return reply.redirect(flow.start(request, reply, { returnTo: query.returnTo, authorizeParams: passedThrough(query) }))
+    // Only strings get through: login() keeps the allow-listed parameters of the query, and checks returnTo.
+    return cognito.login(request, reply, { returnTo: query.returnTo as string | undefined, authorizeParams: query as AuthorizeParams })
   })
 
-  app.get(options.redirectUrl.pathname, { logSerializers: { req: redactedRequest } }, async (request, reply) => {
-    const { returnTo } = await flow.callback(request, reply)
+  app.get(postlogin, callbackRouteOptions, async (request, reply) => {
+    const { returnTo } = await cognito.callback(request, reply)
     return reply.redirect(returnTo ?? options.afterLogin)
   })
 
@@ -29,15 +42,10 @@ export function registerRoutes (app: FastifyInstance, options: ResolvedOptions, 
   }
   app.route({
     method: ['GET', 'POST'],
-    url: '/logout',
-    handler: async (request, reply) => {
-      const location = await flow.logout(request, reply) ?? options.afterLogout
-      return reply.redirect(location, request.method === 'POST' ? 303 : 302)
-    }
+    url: logoutPath,
+    handler: async (request, reply) => reply.redirect(await cognito.logout(request, reply), request.method === 'POST' ? 303 : 302)
   })
 
-  // Cognito sends the browser here after its logout; /logout already ended the session, so this changes nothing (and a cross-site link to it logs nobody out).
-  app.get(options.logoutUrl.pathname, async (_request, reply) => {
-    return reply.header('cache-control', 'no-store').redirect(options.afterLogout)
-  })
+  // Cognito sends the browser here after its logout; the logout route already ended the session, so this changes nothing (and a cross-site link to it logs nobody out).
+  app.get(postlogout, async (_request, reply) => reply.header('cache-control', 'no-store').redirect(options.afterLogout))
 }

@@ -48,8 +48,10 @@ export const MAX_PENDING_LOGINS = 3
  * One secretbox key per secret. HKDF is enough because secrets are required to be long; it also keeps
  * registration fast, where secure-session's own `secret` option runs Argon2 at 256 MiB on every start.
  */
-function sessionKeys (secrets: string[]): Buffer[] {
-  return secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'fastify-cognito-auth', 'session key', 32)))
+function sessionKeys (secrets: string[], tenant: string | undefined): Buffer[] {
+  // A tenant's own keys: what one tenant sealed does not open for another.
+  const info = tenant === undefined ? 'session key' : `session key of tenant ${tenant}`
+  return secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'fastify-cognito-auth', info, 32)))
 }
 
 export function cookieOptions (options: ResolvedOptions): SerializeOptions {
@@ -71,21 +73,29 @@ export function userInfoFrom (idClaims: Record<string, unknown>): Record<string,
 const toCookie = (sealed: string): string => sealed.replace(/[+/=;]/g, (c) => ({ '+': '-', '/': '_', '=': '', ';': '.' })[c] as string)
 const fromCookie = (value: string): string => value.replace('.', ';')
 
+/** What the sealed refresh cookie holds: the token, the login it belongs to, and when it was sealed (ms). */
+export interface SealedRefresh {
+  token: string
+  loginId: string
+  at: number
+}
+
 /** Seals and opens the plugin's encrypted cookie values with @fastify/secure-session's secretbox. */
 export interface SessionCodec {
   sealSession (data: SessionData): string
   openSession (value: string, log: FastifyBaseLogger): SessionData | null
-  sealRefreshToken (token: string): string
-  openRefreshToken (value: string, log: FastifyBaseLogger): string | null
+  sealRefreshToken (refresh: SealedRefresh): string
+  /** The sealed refresh, or null when the cookie does not open or lacks a part (a cookie of an older version). */
+  openRefreshToken (value: string, log: FastifyBaseLogger): SealedRefresh | null
 }
 
 /**
- * Registers secure-session in `scope` (every secret decrypts, the first encrypts) and returns the codec.
+ * Registers secure-session in `scope` (every secret decrypts, the first encrypts) and returns the codec; a `tenant` gets keys of its own.
  * `scope` should hold no routes: secure-session's own hooks decode on every request of their context, and the
  * plugin reads its cookies itself, only where it needs them.
  */
-export async function sessionCodec (scope: FastifyInstance, options: ResolvedOptions): Promise<SessionCodec> {
-  const key = sessionKeys(options.secrets)
+export async function sessionCodec (scope: FastifyInstance, options: ResolvedOptions, tenant?: string): Promise<SessionCodec> {
+  const key = sessionKeys(options.secrets, tenant)
   await scope.register(fastifySecureSession, [
     { sessionName: SESSION_NAME, key, expiry: options.cookieMaxAge },
     { sessionName: REFRESH_NAME, key, expiry: options.refreshCookieMaxAge }
@@ -96,10 +106,10 @@ export async function sessionCodec (scope: FastifyInstance, options: ResolvedOpt
   return {
     sealSession: (data) => seal(data, SESSION_NAME),
     openSession: (value, log) => open(value, log, SESSION_NAME) as SessionData | null,
-    sealRefreshToken: (token) => seal({ token }, REFRESH_NAME),
+    sealRefreshToken: (refresh) => seal(refresh, REFRESH_NAME),
     openRefreshToken: (value, log) => {
-      const token = open(value, log, REFRESH_NAME)?.token
-      return typeof token === 'string' ? token : null
+      const { token, loginId, at } = open(value, log, REFRESH_NAME) ?? {}
+      return typeof token === 'string' && typeof loginId === 'string' && typeof at === 'number' ? { token, loginId, at } : null
     }
   }
 }

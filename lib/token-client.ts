@@ -1,5 +1,5 @@
 import { errors, request, type Dispatcher } from 'undici'
-import { CodeRejectedError, IdpResponseError, IdpTimeoutError, IdpUnreachableError } from './errors.js'
+import { ClientCredentialsRefusedError, CodeRejectedError, IdpResponseError, IdpTimeoutError, IdpUnreachableError } from './errors.js'
 import type { Endpoints } from './endpoints.js'
 
 /** What `/oauth2/token` answers on success. */
@@ -72,11 +72,12 @@ export class TokenClient {
     return await this.send(url, { method: 'POST', headers, body: body.toString() })
   }
 
-  /** `invalid_grant` is the grant's fault (an expired code, a revoked refresh token): the caller says what it means. */
-  private async tokenRequest (form: Record<string, string>, invalidGrant: () => Error): Promise<TokenResponse> {
+  /** A 400's OAuth `error` is the grant's fault (an expired code, a revoked refresh token): `refused` says what it means, if anything. */
+  private async tokenRequest (form: Record<string, string>, refused: (error: unknown) => Error | undefined): Promise<TokenResponse> {
     const { status, text } = await this.post(this.options.endpoints.token, form)
     const body = jsonObject(text, `token endpoint status ${status}`)
-    if (status === 400 && body.error === 'invalid_grant') throw invalidGrant()
+    const refusal = status === 400 ? refused(body.error) : undefined
+    if (refusal !== undefined) throw refusal
     if (status !== 200) {
       throw new IdpResponseError(`token endpoint status ${status}${typeof body.error === 'string' ? ` ${body.error.slice(0, 40)}` : ''}`)
     }
@@ -90,12 +91,20 @@ export class TokenClient {
   /** Exchanges an authorization code (with its PKCE verifier) for tokens. */
   async exchangeCode (code: string, verifier: string, redirectUri: string): Promise<TokenResponse> {
     const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }
-    return await this.tokenRequest(form, () => new CodeRejectedError())
+    return await this.tokenRequest(form, (error) => error === 'invalid_grant' ? new CodeRejectedError() : undefined)
   }
 
   /** New access and ID tokens (and a new refresh token when the client rotates them); `RefreshRejected` when the refresh token is dead. */
   async refresh (refreshToken: string): Promise<TokenResponse> {
-    return await this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }, () => new RefreshRejected())
+    const form = { grant_type: 'refresh_token', refresh_token: refreshToken }
+    return await this.tokenRequest(form, (error) => error === 'invalid_grant' ? new RefreshRejected() : undefined)
+  }
+
+  /** An access token for the client itself (`client_credentials`, no user); every OAuth refusal is `ClientCredentialsRefusedError`. */
+  async clientCredentials (scopes: readonly string[]): Promise<TokenResponse> {
+    const form: Record<string, string> = { grant_type: 'client_credentials' }
+    if (scopes.length > 0) form.scope = scopes.join(' ')
+    return await this.tokenRequest(form, (error) => typeof error === 'string' ? new ClientCredentialsRefusedError(error.slice(0, 40)) : undefined)
   }
 
   /** Revokes a refresh token and the access tokens issued with it. */

@@ -55,10 +55,11 @@ export class CognitoVerifier {
   /** Signature, `iss`, `exp`/`iat`/`nbf` with the leeway, and `sub`; the callers check `token_use`. */
   private async verify (token: string): Promise<JWTPayload> {
     const { header, payload, signingInput, signature } = decodeJwt(token)
+    // Before any key is looked up: a token of another issuer never makes the plugin fetch the JWKS.
+    if (payload.iss !== this.options.issuer) throw new TokenRejected('ERR_JWT_CLAIM_VALIDATION_FAILED: iss')
     const known = this.keys.keyFor(header)
     const key = known instanceof KeyObject ? known : await known
     if (!verify('RSA-SHA256', signingInput, key, signature)) throw new TokenRejected('ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
-    if (payload.iss !== this.options.issuer) throw new TokenRejected('ERR_JWT_CLAIM_VALIDATION_FAILED: iss')
     checkTimes(payload, Math.floor(Date.now() / 1000), this.options.leeway)
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('ERR_JWT_CLAIM_VALIDATION_FAILED: sub')
     return payload as JWTPayload

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { buildExampleApp } from '../example/app.js'
-import { startCognitoEmulator } from '../lib/testing/index.js'
+import { demoClient, startCognitoEmulator } from '../lib/testing/index.js'
+import { Browser, freePort, json, last, logIn, SECRET } from './helpers/app.js'
 
 test('the example app: a guest home page, /claims as the seed shows it, /admin and /edit by group', async (t) => {
   // Cognito's real issuer and domain, reached through the emulator's dispatcher: the plugin's default JWKS URL is used.
@@ -35,3 +36,43 @@ test('the example app: a guest home page, /claims as the seed shows it, /admin a
   assert.equal((await app.inject({ url: '/claims', headers: { accept: 'text/html' } })).headers.location, '/login?returnTo=%2Fclaims')
   assert.equal(idp.stats.jwksRequests, 1)
 })
+
+for (const [mode, routes] of [['the plugin\'s routes', undefined], ['the seed\'s four views written by the app (routes: false)', false]] as const) {
+  test(`the example's login flow end to end, with ${mode}`, async (t) => {
+    const port = await freePort()
+    const url = `http://localhost:${port}`
+    const idp = await startCognitoEmulator({ hosts: 'aws', clients: [{ ...demoClient, callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] }] })
+    t.after(() => idp.close())
+    const app = await buildExampleApp({ ...idp.pluginOptions(), secret: SECRET, redirectUrl: `${url}/postlogin`, logoutUrl: `${url}/postlogout`, routes })
+    await app.listen({ port, host: '127.0.0.1' })
+    t.after(() => app.close())
+    const browser = new Browser(idp.dispatcher())
+    // /claims sends a guest to log in, and brings them back there.
+    const hops = await logIn(browser, url, 'bob', '/claims')
+    assert.equal(last(hops).url, `${url}/claims`)
+    assert.equal((json(last(hops)).claims as Record<string, unknown>).username, 'bob')
+    assert.equal(last(await browser.follow(`${url}/edit`)).status, 200)
+    assert.equal(last(await browser.follow(`${url}/admin`)).status, 403)
+    const out = await browser.follow(`${url}/logout`)
+    assert.equal(last(out).url, `${url}/`)
+    assert.match(last(out).body, /not logged in/)
+    assert.equal((await browser.fetch(`${url}/claims`, { headers: { accept: 'application/json' } })).status, 401)
+    // Without a returnTo, the app's own callback sends admins to /admin, the plugin's to afterLogin.
+    const aliceBrowser = new Browser(idp.dispatcher())
+    const admin = await logIn(aliceBrowser, url, 'alice')
+    assert.equal(last(admin).url, routes === false ? `${url}/admin` : `${url}/`)
+    // onLogin greets a first sign-in once; bob's second sign-in is not greeted.
+    const home = last(admin).url === `${url}/` ? last(admin).body : (await aliceBrowser.fetch(`${url}/`)).body
+    assert.match(home, /id="welcome">Welcome, alice: this is your first sign-in/)
+    assert.doesNotMatch((await aliceBrowser.fetch(`${url}/`)).body, /welcome/)
+    await logIn(browser, url, 'bob')
+    assert.doesNotMatch((await browser.fetch(`${url}/`)).body, /welcome/)
+    // /admin wants a sign-in of the last five minutes.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+    t.mock.timers.tick(301_000)
+    const stale = await aliceBrowser.fetch(`${url}/admin`)
+    assert.equal(stale.headers.location, '/login?prompt=login&returnTo=%2Fadmin')
+    const login = await aliceBrowser.fetch(`${url}${stale.headers.location as string}`)
+    assert.equal(new URL(login.headers.location as string).searchParams.get('prompt'), 'login')
+  })
+}

@@ -1,5 +1,5 @@
 import type { LoginTransaction } from '../login.js'
-import type { LoginRecord } from '../session.js'
+import type { LoginRecord, SealedRefresh } from '../session.js'
 import type { RedisStore } from '../store/redis-store.js'
 import type { Sealer } from '../store/sealer.js'
 
@@ -8,7 +8,8 @@ export interface ServerRecord {
   pending?: LoginTransaction[]
   login?: LoginRecord
   accessToken?: string
-  refreshToken?: string
+  /** The refresh token with its login and when it was stored, as the refresh cookie seals it. */
+  refresh?: SealedRefresh
   /** Milliseconds since the epoch when Redis drops it: an instance's copy in memory goes then too. */
   expiresAt?: number
 }

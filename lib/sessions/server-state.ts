@@ -3,14 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CookieStore } from '../cookies.js'
 import type { LoginTransaction } from '../login.js'
 import { LoginState, type SavedLogin } from '../login-state.js'
-import { MAX_PENDING_LOGINS, type CookieNames, type SessionCodec, type SessionData } from '../session.js'
+import { MAX_PENDING_LOGINS, type CookieNames, type SealedRefresh, type SessionCodec, type SessionData } from '../session.js'
 import type { Sealer } from '../store/sealer.js'
 import type { ServerRecord, SessionRecords } from './records.js'
 
 /** The session as this request sees it: its id (from the sealed cookie) and record, or none. */
 interface Current { id?: string, record: ServerRecord | null }
-
-const SID_CONTEXT = 'session id'
 
 /**
  * `sessions: 'server'`: the browser's cookie carries only a random session id, sealed (about 70 characters whatever
@@ -22,6 +20,7 @@ export class ServerLoginState extends LoginState {
   private readonly writes = new WeakMap<FastifyRequest, Promise<void>>()
   /** Cookie values already opened (decrypting one costs more than the rest of a request), bounded like the records. */
   private readonly opened = new Map<string, string>()
+  private readonly context: string
 
   /** `lifetime`: seconds the id cookie lives, as long as the record (the refresh token's life with `refreshFlow`). */
   constructor (
@@ -31,9 +30,16 @@ export class ServerLoginState extends LoginState {
     private readonly records: SessionRecords,
     private readonly sealer: Sealer,
     private readonly lifetime: number,
-    private readonly maxOpened: number
+    private readonly maxOpened: number,
+    tenant?: string
   ) {
     super(cookies, codec, lifetime, names)
+    // A tenant's ids are sealed for it alone: one tenant's cookie value opens no session on another.
+    this.context = tenant === undefined ? 'session id' : `session id of tenant ${tenant}`
+  }
+
+  override get writesLater (): boolean {
+    return true
   }
 
   override prepare (request: FastifyRequest): Promise<void> | undefined {
@@ -53,7 +59,7 @@ export class ServerLoginState extends LoginState {
   private idOf (cookie: string): string | undefined {
     const known = this.opened.get(cookie)
     if (known !== undefined) return known
-    const id = this.sealer.open(cookie, SID_CONTEXT)
+    const id = this.sealer.open(cookie, this.context)
     if (id !== undefined) this.remember(cookie, id)
     return id
   }
@@ -80,8 +86,8 @@ export class ServerLoginState extends LoginState {
     return this.record(request)?.accessToken
   }
 
-  override refreshToken (request: FastifyRequest): string | undefined {
-    return this.record(request)?.refreshToken
+  override refreshToken (request: FastifyRequest): SealedRefresh | undefined {
+    return this.record(request)?.refresh
   }
 
   /** Queues a Redis write for this request; a failure reaches `flush`, or only the log when nobody waits. */
@@ -96,7 +102,7 @@ export class ServerLoginState extends LoginState {
     const previous = this.current.get(request)
     const id = fresh || previous?.id === undefined ? randomBytes(18).toString('base64url') : previous.id
     if (id !== previous?.id) {
-      const sealed = this.sealer.seal(id, SID_CONTEXT)
+      const sealed = this.sealer.seal(id, this.context)
       this.remember(sealed, id)
       this.cookies.write(request, reply, this.names.session, sealed, this.lifetime)
     }
@@ -113,7 +119,9 @@ export class ServerLoginState extends LoginState {
   override save (request: FastifyRequest, reply: FastifyReply, { accessToken, refreshToken, login }: SavedLogin, pending: LoginTransaction[] = []): void {
     const old = this.record(request)
     const sameLogin = old?.login !== undefined && old.login.loginId === login.loginId
-    const record: ServerRecord = { login, accessToken, refreshToken: refreshToken ?? (sameLogin ? old.refreshToken : undefined) }
+    // Sealed with its login and time, as the refresh cookie is: a logout refuses what was stored before it.
+    const refresh = refreshToken === undefined ? (sameLogin ? old.refresh : undefined) : { token: refreshToken, loginId: login.loginId, at: Date.now() }
+    const record: ServerRecord = { login, accessToken, refresh }
     if (pending.length > 0) record.pending = pending
     this.put(request, reply, record, !sameLogin)
   }

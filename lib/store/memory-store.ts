@@ -16,7 +16,7 @@ export class MemoryStore implements SharedStore {
   /** Records ends locally; false when a live entry was dropped. */
   record (ends: End[], now: number): boolean {
     let kept = true
-    for (const { key, until, at } of ends) kept = this.ended.end(key, until, now, at) && kept
+    for (const { key, until, at } of ends) kept = this.ended.end(key, at, until, now) && kept
     return kept
   }
 

@@ -25,6 +25,16 @@ const isEnd = (value: unknown): value is End => typeof value === 'object' && val
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
+/** Records an end as `until:at`, keeping the later of each when the key was ended before (a shorter end must not shorten a longer one). */
+const MERGE_END = `local v = redis.call('GET', KEYS[1])
+local u, a = tonumber(ARGV[1]), tonumber(ARGV[2])
+if v then
+  local ou, oa = string.match(v, '^(%d+):(%d+)$')
+  if ou then u = math.max(u, tonumber(ou)); a = math.max(a, tonumber(oa)) end
+end
+redis.call('SET', KEYS[1], string.format('%d:%d', u, a), 'PX', math.max(1, u - tonumber(ARGV[3])) * 1000)
+return 1`
+
 /**
  * The shared store on Redis. Reads stay local (the memory store's list, kept current by pub/sub on a `duplicate()`
  * connection), so a request with a token verified here makes no round trip; ends are written under a key with a TTL
@@ -95,7 +105,7 @@ export class RedisStore extends MemoryStore {
   override async end (ends: End[], now: number): Promise<boolean> {
     const kept = this.record(ends, now)
     await Promise.all([
-      ...ends.map(async ({ key, until, at }) => await this.command('SET', [this.key(`end:${key}`), `${until}:${at}`, 'PX', Math.max(1, until - now) * 1000])),
+      ...ends.map(async ({ key, until, at }) => await this.command('EVAL', [MERGE_END, 1, this.key(`end:${key}`), until, at, now])),
       this.command('PUBLISH', [this.key('ends'), JSON.stringify(ends)])
     ])
     return kept

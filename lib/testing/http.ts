@@ -51,8 +51,12 @@ export function serializeCookie (name: string, value: string, { maxAge }: { maxA
   return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax`
 }
 
-export const sameSecret = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+export function sameSecret (a: string, b: string): boolean {
+  // Compared by bytes: a non-ASCII string may have another's length in characters and not in bytes.
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
 
 /** `Authorization: Basic base64(id:secret)`, or undefined when absent or malformed. */
 export function basicCredentials (header: string | undefined): { id: string, secret: string } | undefined {

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici'
 import type { EmulatorOptions } from './config.js'
 import { EmulatorDispatcher } from './dispatcher.js'
 import { authorize, errorRoute, loginForm, loginSubmit, logout } from './hosted-ui.js'
+import { tokenPreflight } from './cors.js'
 import { poolHosts, type HostRole } from './hosts.js'
 import { BodyTooLarge, sendOAuthError } from './http.js'
 import { signJwt } from './keys.js'
@@ -72,6 +73,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /logout': logout,
   'GET /error': errorRoute,
   'POST /oauth2/token': token,
+  'OPTIONS /oauth2/token': tokenPreflight,
   'POST /oauth2/revoke': revoke,
   'GET /oauth2/userInfo': userInfo,
   'POST /oauth2/userInfo': userInfo

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
+import { allowAnyOrigin } from './cors.js'
 import { sendJson } from './http.js'
 import { answerForm, authenticateClient, OAuthError } from './oauth2.js'
 import type { PoolClient } from './pool-config.js'
@@ -86,6 +87,7 @@ function takeFault (p: Pool): TokenFault | null {
 /** POST /oauth2/token */
 export async function token (p: Pool, req: IncomingMessage, res: ServerResponse): Promise<void> {
   p.stats.tokenRequests++
+  allowAnyOrigin(res)
   const fault = takeFault(p)
   if (fault !== null && await playFault(p, fault, res)) return
   await answerForm(req, res, (form) => {

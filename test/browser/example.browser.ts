@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { launchChromium, SHOTS } from './chromium.js'
 
 const APP = 'http://localhost:5000'
-const SHOTS = new URL('../../../test-results/', import.meta.url).pathname
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let server: ChildProcess
 let output = ''
 let context: BrowserContext
-let profile: string
+let closeBrowser: (() => Promise<void>) | undefined
 
 /** Starts the example exactly as `npm run example` does (built output, no .env), and waits for its banner. */
 async function startExample (): Promise<void> {
@@ -28,19 +25,12 @@ async function startExample (): Promise<void> {
 
 before(async () => {
   await startExample()
-  mkdirSync(SHOTS, { recursive: true })
-  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'))
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  ;({ context, close: closeBrowser } = await launchChromium())
 })
 
 after(async () => {
-  await context?.close()
+  await closeBrowser?.()
   server?.kill('SIGTERM')
-  if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
 })
 
 async function signIn (page: Page, username: string): Promise<void> {

@@ -46,6 +46,10 @@ test('a wrong password shows the error on the form, keeps the username, and issu
   assert.equal(formValue(hop.body, 'username'), 'alice')
   const unknown = await signIn(new Browser(), authorizeUrl(idp), 'mallory', 'Passw0rd!')
   assert.match(unknown.body, /Incorrect username or password\./)
+  // As many characters as the real password, but not as many bytes: still just a wrong password.
+  const accented = await signIn(new Browser(), authorizeUrl(idp), 'alice', 'Pässw0rd!')
+  assert.equal(accented.status, 200)
+  assert.match(accented.body, /Incorrect username or password\./)
 })
 
 test('the form refuses a post without the CSRF cookie and token', async (t) => {

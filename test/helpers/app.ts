@@ -1,23 +1,17 @@
-import { createServer } from 'node:net'
 import fastifyCookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
-import cognitoAuth, { type CognitoAuthOptions } from '../../lib/index.js'
+import cognitoAuth, { type CognitoAuthOptions, type CognitoTenantsOptions } from '../../lib/index.js'
 import { startCognitoEmulator, type CognitoEmulator, type EmulatorClient, type EmulatorOptions } from '../../lib/testing/index.js'
 import { Browser, formAction, formValue, last, type Hop } from './browser.js'
 import { PASSWORD } from './hosted-ui.js'
+import { freePort } from '../../example/port.js'
 
 export const SECRET = 'a-session-secret-that-is-long-enough-0123456789'
 
 interface TestContext { after: (fn: () => Promise<void> | void) => void }
 
-/** A free loopback port: the app's callback URL must be registered with the emulator before the app listens. */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+// The app's callback URL must be registered with the emulator before the app listens: the example needs the same.
+export { freePort } from '../../example/port.js'
 
 export interface TestApp {
   app: FastifyInstance
@@ -46,6 +40,18 @@ export interface AppSetup {
 
 /** The emulator, and a Fastify app with the plugin on a loopback port, both closed when the test ends. */
 export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<TestApp> {
+  // The port is chosen before the app listens (the emulator must know the callback URL): another process may take it
+  // in between, so a lost race starts over on a new port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOnce(t, setup)
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || attempt === 5) throw err
+    }
+  }
+}
+
+async function startAppOnce (t: TestContext, setup: AppSetup): Promise<TestApp> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const clientSecret = setup.publicClient === true ? undefined : 'test-client-secret-0123456789abcdefghijklmnop'
@@ -65,13 +71,13 @@ export async function startApp (t: TestContext, setup: AppSetup = {}): Promise<T
     ...setup.options
   }
   const { app, logs } = await buildApp(options, setup.routes, setup.cookiePlugin)
-  await app.listen({ port, host: '127.0.0.1' })
   t.after(() => app.close())
+  await app.listen({ port, host: '127.0.0.1' })
   return { app, url, idp, options, logs }
 }
 
 /** A Fastify app with the plugin and the test routes, its log lines captured; not listening (use inject or listen). */
-export async function buildApp (options: CognitoAuthOptions, routes?: (app: FastifyInstance) => void, cookiePlugin = false): Promise<{ app: FastifyInstance, logs: string[] }> {
+export async function buildApp (options: CognitoAuthOptions | CognitoTenantsOptions, routes?: (app: FastifyInstance) => void, cookiePlugin = false): Promise<{ app: FastifyInstance, logs: string[] }> {
   const logs: string[] = []
   const app = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => { logs.push(line) } } } })
   if (cookiePlugin) await app.register(fastifyCookie)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import Fastify from 'fastify'
 import cognitoAuth, { optionsFromEnv, type CognitoAuthOptions } from '../../lib/index.js'
+import { register } from '../helpers/register.js'
 
 const valid: CognitoAuthOptions = {
   secret: 'a-session-secret-that-is-long-enough-0123456789',
@@ -12,19 +13,6 @@ const valid: CognitoAuthOptions = {
   clientSecret: 'shh',
   redirectUrl: 'https://app.example.com/postlogin',
   logoutUrl: 'https://app.example.com/postlogout'
-}
-
-async function register (options: unknown): Promise<Error | undefined> {
-  const app = Fastify()
-  try {
-    await app.register(cognitoAuth, options as CognitoAuthOptions)
-    await app.ready()
-    return undefined
-  } catch (err) {
-    return err as Error
-  } finally {
-    await app.close()
-  }
 }
 
 test('valid options register; every bad one fails ready() with FST_COGNITO_INVALID_OPTION naming it', async () => {
@@ -47,7 +35,13 @@ test('valid options register; every bad one fails ready() with FST_COGNITO_INVAL
     [{ redirectUrl: 'http://app.example.com/postlogin' }, 'redirectUrl'],
     [{ logoutUrl: undefined }, 'logoutUrl'],
     [{ redirectUrl: 'https://app.example.com/login' }, 'redirectUrl'],
-    [{ logoutUrl: 'https://app.example.com/postlogin' }, 'redirectUrl'],
+    [{ logoutUrl: 'https://app.example.com/postlogin' }, 'logoutUrl'],
+    [{ loginPath: '/postlogin' }, 'redirectUrl'],
+    [{ loginPath: 'login' }, 'loginPath'],
+    [{ loginPath: '//evil.example' }, 'loginPath'],
+    [{ logoutPath: '/out?x=1' }, 'logoutPath'],
+    [{ logoutPath: '/login' }, 'logoutPath'],
+    [{ routes: 'no' }, 'routes'],
     [{ cookieMaxAge: 0 }, 'cookieMaxAge'],
     [{ cookieMaxAge: 1.5 }, 'cookieMaxAge'],
     [{ cookieMaxAge: Number('abc') }, 'cookieMaxAge'],

@@ -123,7 +123,7 @@ test('request.cognito.fetchUserInfo() asks Cognito for the current attributes', 
 
 test('fetchUserInfo rejects an answer for another sub', async () => {
   const claims = { sub: 'user-a', client_id: 'c', token_use: 'access' as const, exp: 2, iat: 1 }
-  const liar = new Identity(claims, { stored: () => ({ sub: 'user-a' }), fetch: async () => ({ sub: 'user-b' }), exposeTokens: true }, 'secret-token')
+  const liar = new Identity(claims, { stored: () => ({ sub: 'user-a' }), fetch: async () => ({ sub: 'user-b' }), exposeTokens: true, userPoolIds: new Map() }, 'secret-token')
   await assert.rejects(liar.fetchUserInfo(), { code: 'FST_COGNITO_INVALID_TOKEN' })
   assert.equal(JSON.stringify(liar).includes('secret-token'), false)
 })

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { subscribe } from 'node:diagnostics_channel'
 import { after } from 'node:test'
 import { Agent, type Dispatcher } from 'undici'
 import { Browser, SECRET, startApp, type AppSetup, type TestApp } from '../helpers/app.js'
@@ -11,6 +12,12 @@ import type { Hop } from '../helpers/browser.js'
 const secrets = new Set<string>([SECRET])
 const logs: string[][] = []
 
+/** Every audit event published while this file's tests run, as JSON: audited like the log lines. */
+const events: string[] = []
+for (const event of ['login', 'login-failed', 'logout', 'refresh', 'refresh-failed', 'denied', 'jwks-fetch']) {
+  subscribe(`fastify-cognito-auth:${event}`, (message) => { events.push(`${event} ${JSON.stringify(message)}`) })
+}
+
 export function remember (...values: Array<string | undefined | null>): void {
   for (const value of values) if (typeof value === 'string' && value.length >= 8) secrets.add(value)
 }
@@ -18,8 +25,8 @@ export function remember (...values: Array<string | undefined | null>): void {
 after(() => {
   const lines = logs.flat()
   assert.ok(lines.length > 0, 'the audit saw log lines')
-  for (const line of lines) {
-    for (const secret of secrets) assert.ok(!line.includes(secret), `a log line holds a secret (${secret.slice(0, 40)}): ${line.slice(0, 200)}`)
+  for (const line of [...lines, ...events]) {
+    for (const secret of secrets) assert.ok(!line.includes(secret), `a log line or audit event holds a secret (${secret.slice(0, 40)}): ${line.slice(0, 200)}`)
   }
 })
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
 import { json } from '../helpers/app.js'
-import { auditedApp as startApp, AuditedBrowser as Browser } from './audit.js'
+import { AuditedBrowser as Browser } from './audit.js'
 import { assertRefused, callbackUrl, withQuery } from './callback-helpers.js'
+import { flowTest } from './flow-modes.js'
 
-test('state missing, wrong, or replayed: 400 FST_COGNITO_INVALID_STATE and nothing stored', async (t) => {
+flowTest('state missing, wrong, or replayed: 400 FST_COGNITO_INVALID_STATE and nothing stored', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   const callback = await callbackUrl(browser, app)
@@ -26,7 +26,19 @@ test('state missing, wrong, or replayed: 400 FST_COGNITO_INVALID_STATE and nothi
   assert.equal(app.idp.stats.tokenRequests, 1)
 })
 
-test('a callback carried to another browser is refused: its session has no such login', async (t) => {
+flowTest('a forged state of non-ASCII characters, as long as a real one: 400 FST_COGNITO_INVALID_STATE, never a 500', async (t, startApp) => {
+  const app = await startApp(t)
+  const browser = new Browser()
+  const callback = await callbackUrl(browser, app)
+  const real = new URL(callback).searchParams.get('state') as string
+  const res = await browser.fetch(withQuery(callback, (q) => q.set('state', 'é'.repeat(real.length))))
+  assertRefused(res, 400, 'FST_COGNITO_INVALID_STATE')
+  assert.match(json(res).message as string, /state does not match/)
+  // The pending login died with the attempt.
+  assertRefused(await browser.fetch(callback), 400, 'FST_COGNITO_INVALID_STATE')
+})
+
+flowTest('a callback carried to another browser is refused: its session has no such login', async (t, startApp) => {
   const app = await startApp(t)
   const callback = await callbackUrl(new Browser(), app)
   const attacker = new Browser()
@@ -36,7 +48,7 @@ test('a callback carried to another browser is refused: its session has no such 
   assert.equal(app.idp.stats.tokenRequests, 0)
 })
 
-test('error=access_denied from Cognito: 401 FST_COGNITO_LOGIN_DENIED', async (t) => {
+flowTest('error=access_denied from Cognito: 401 FST_COGNITO_LOGIN_DENIED', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   const callback = await callbackUrl(browser, app)
@@ -47,14 +59,14 @@ test('error=access_denied from Cognito: 401 FST_COGNITO_LOGIN_DENIED', async (t)
   assert.doesNotMatch(res.body, /<script>/)
 })
 
-test('a callback with the right state and no code: 400 FST_COGNITO_MISSING_CODE', async (t) => {
+flowTest('a callback with the right state and no code: 400 FST_COGNITO_MISSING_CODE', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   const callback = await callbackUrl(browser, app)
   assertRefused(await browser.fetch(withQuery(callback, (q) => q.delete('code'))), 400, 'FST_COGNITO_MISSING_CODE')
 })
 
-test('an ID token with the wrong nonce is refused: 401 FST_COGNITO_INVALID_TOKEN', async (t) => {
+flowTest('an ID token with the wrong nonce is refused: 401 FST_COGNITO_INVALID_TOKEN', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   const callback = await callbackUrl(browser, app, 'alice', (q) => q.set('nonce', 'attacker-nonce'))
@@ -63,7 +75,7 @@ test('an ID token with the wrong nonce is refused: 401 FST_COGNITO_INVALID_TOKEN
   assert.match(json(res).message as string, /nonce/)
 })
 
-test('the code is exchanged with the PKCE verifier whose challenge went to authorize', async (t) => {
+flowTest('the code is exchanged with the PKCE verifier whose challenge went to authorize', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   // Swap in a challenge the plugin does not hold the verifier for: Cognito must then refuse the exchange.
@@ -71,7 +83,7 @@ test('the code is exchanged with the PKCE verifier whose challenge went to autho
   assertRefused(await browser.fetch(callback), 400, 'FST_COGNITO_CODE_REJECTED')
 })
 
-test('a replayed code is refused even inside a fresh login transaction, and leaves no session', async (t) => {
+flowTest('a replayed code is refused even inside a fresh login transaction, and leaves no session', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   const first = await callbackUrl(browser, app)
@@ -83,7 +95,7 @@ test('a replayed code is refused even inside a fresh login transaction, and leav
   assert.equal((await browser.fetch(`${app.url}/claims`, { headers: { accept: 'application/json' } })).status, 401)
 })
 
-test('an oversized or garbage callback query is a 4xx, never a session', async (t) => {
+flowTest('an oversized or garbage callback query is a 4xx, never a session', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new Browser()
   const callback = await callbackUrl(browser, app)
@@ -104,7 +116,7 @@ test('an oversized or garbage callback query is a 4xx, never a session', async (
   assert.equal((await browser.fetch(`${app.url}/`)).status, 200)
 })
 
-test('the PKCE verifier is really sent with the code, matches the challenge, and is new for every login', async (t) => {
+flowTest('the PKCE verifier is really sent with the code, matches the challenge, and is new for every login', async (t, startApp) => {
   const sent: URLSearchParams[] = []
   const app = await startApp(t, {}, sent)
   const { createHash } = await import('node:crypto')

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
 import { EndedLogins } from '../../lib/ended-logins.js'
 import { json, logIn, type Browser } from '../helpers/app.js'
 import { divert } from '../helpers/hostile.js'
-import { auditedApp as startApp, AuditedBrowser, issue, recordingDispatcher } from './audit.js'
+import { AuditedBrowser, issue, recordingDispatcher } from './audit.js'
+import { flowTest } from './flow-modes.js'
 
 const HOST = '127.0.0.1'
 const NAMES = ['cognito-session', 'cognito-access-token', 'cognito-refresh-token']
@@ -20,7 +20,7 @@ function copyOf (from: Browser, names = NAMES): Browser {
 }
 
 for (const revoke of ['succeeds', 'fails'] as const) {
-  test(`after /logout a copied refresh cookie is refused without asking Cognito (revoke ${revoke})`, async (t) => {
+  flowTest(`after /logout a copied refresh cookie is refused without asking Cognito (revoke ${revoke})`, async (t, startApp) => {
     // A dead origin for /oauth2/revoke only: the revoke at logout fails as if Cognito were down.
     const dispatcher = revoke === 'fails' ? divert(['/oauth2/revoke'], 'http://127.0.0.1:1') : recordingDispatcher()
     const app = await startApp(t, { options: { refreshFlow: true, dispatcher } })
@@ -38,7 +38,7 @@ for (const revoke of ['succeeds', 'fails'] as const) {
   })
 }
 
-test('a refresh result shared within its reuse window is never handed to a login ended since', async (t) => {
+flowTest('a refresh result shared within its reuse window is never handed to a login ended since', async (t, startApp) => {
   const app = await startApp(t, { options: { refreshFlow: true, cookieMaxAge: 7200 } })
   const victim = new AuditedBrowser()
   await logIn(victim, app.url, 'alice')
@@ -55,7 +55,7 @@ test('a refresh result shared within its reuse window is never handed to a login
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401, 'the token the thief refreshed belongs to the ended login')
 })
 
-test('a login ended while its access token has expired still refuses every copy of its cookies, revoke failing', async (t) => {
+flowTest('a login ended while its access token has expired still refuses every copy of its cookies, revoke failing', async (t, startApp) => {
   const app = await startApp(t, { options: { refreshFlow: true, cookieMaxAge: 7200, dispatcher: divert(['/oauth2/revoke'], 'http://127.0.0.1:1') } })
   const victim = new AuditedBrowser()
   await logIn(victim, app.url, 'alice')
@@ -67,7 +67,7 @@ test('a login ended while its access token has expired still refuses every copy 
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
 })
 
-test('a cross-site GET or POST /logout leaves the session alone and sends the browser to afterLogout', async (t) => {
+flowTest('a cross-site GET or POST /logout leaves the session alone and sends the browser to afterLogout', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new AuditedBrowser()
   await logIn(browser, app.url, 'alice')
@@ -87,7 +87,7 @@ test('a cross-site GET or POST /logout leaves the session alone and sends the br
   assert.ok(app.logs.some((l) => l.includes('cross-site logout refused')))
 })
 
-test('a same-origin POST /logout (a form) ends the session and goes to the Hosted UI logout', async (t) => {
+flowTest('a same-origin POST /logout (a form) ends the session and goes to the Hosted UI logout', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new AuditedBrowser()
   await logIn(browser, app.url, 'alice')
@@ -100,7 +100,7 @@ test('a same-origin POST /logout (a form) ends the session and goes to the Hoste
   assert.equal(replay.statusCode, 401, 'the ended login is refused as a bearer token too')
 })
 
-test('a cross-site link to the callback or the postlogout route logs nobody out', async (t) => {
+flowTest('a cross-site link to the callback or the postlogout route logs nobody out', async (t, startApp) => {
   const app = await startApp(t)
   const browser = new AuditedBrowser()
   await logIn(browser, app.url, 'alice')
@@ -116,7 +116,7 @@ test('a cross-site link to the callback or the postlogout route logs nobody out'
   assert.equal(app.idp.stats.tokenRequests, 1)
 })
 
-test('only a token this plugin accepts can end a login: another client\'s token, or garbage, records nothing', async (t) => {
+flowTest('only a token this plugin accepts can end a login: another client\'s token, or garbage, records nothing', async (t, startApp) => {
   const app = await startApp(t, { extraClients: [{ clientId: 'otherclient', callbackUrls: ['https://other.example/cb'], logoutUrls: [] }] })
   const end = t.mock.method(EndedLogins.prototype, 'end')
   const foreign = issue(app.idp, { username: 'alice', clientId: 'otherclient' }).access_token
@@ -129,13 +129,13 @@ test('only a token this plugin accepts can end a login: another client\'s token,
   const own = new AuditedBrowser()
   await logIn(own, app.url, 'alice')
   await own.fetch(`${app.url}/logout`)
-  assert.equal(end.mock.callCount(), 1, 'one entry: the login, by its origin_jti')
-  const [key, until, now] = end.mock.calls[0]?.arguments ?? []
+  assert.deepEqual(new Set(end.mock.calls.map((c) => c.arguments[0])).size, 1, 'one entry: the login, by its origin_jti')
+  const [key, , until, now] = end.mock.calls[0]?.arguments ?? []
   assert.match(String(key), /^login:/)
   assert.ok(Number(until) > Number(now) && Number(until) <= Number(now) + 3600 * 2, 'kept about one token lifetime, not forever')
 })
 
-test('a client with token revocation off (tokens without jti): logout still ends copies, keyed by user and sign-in time', async (t) => {
+flowTest('a client with token revocation off (tokens without jti): logout still ends copies, keyed by user and sign-in time', async (t, startApp) => {
   const app = await startApp(t, { client: { enableTokenRevocation: false } })
   const victim = new AuditedBrowser()
   await logIn(victim, app.url, 'alice')
@@ -145,4 +145,49 @@ test('a client with token revocation off (tokens without jti): logout still ends
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 200)
   assert.equal((await victim.fetch(`${app.url}/logout`)).status, 302)
   assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
+  // The Hosted UI session outlived the logout (its /logout was never reached): the silent sign-in keeps auth_time,
+  // so the new login has the same id, and it works (a second later: tokens are dated in seconds), while the copies stay refused.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(1000)
+  const again = await logIn(victim, app.url, 'alice')
+  assert.equal(again.length, 4, 'no form: the hosted-UI session signed in silently')
+  assert.equal((await victim.fetch(`${app.url}/claims`, api)).status, 200)
+  assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 401)
+})
+
+flowTest('with rotation and a failed revoke, a refresh cookie the thief rotated before logout stays refused after the access token\'s lifetime', async (t, startApp) => {
+  const app = await startApp(t, {
+    client: { refreshTokenRotation: true },
+    options: { refreshFlow: true, cookieMaxAge: 7200, refreshCookieMaxAge: 86400, dispatcher: divert(['/oauth2/revoke'], 'http://127.0.0.1:1') }
+  })
+  const victim = new AuditedBrowser()
+  await logIn(victim, app.url, 'alice')
+  // The thief sends the copied refresh cookie alone: a refresh, and a rotated refresh cookie only the thief holds.
+  const thief = copyOf(victim, ['cognito-refresh-token'])
+  assert.equal((await thief.fetch(`${app.url}/claims`, api)).status, 200)
+  assert.notEqual(thief.cookie(HOST, 'cognito-refresh-token')?.value, victim.cookie(HOST, 'cognito-refresh-token')?.value)
+  assert.equal((await victim.fetch(`${app.url}/logout`)).status, 302)
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+  t.mock.timers.tick(3700_000)
+  const requests = app.idp.stats.tokenRequests
+  const late = copyOf(thief, ['cognito-refresh-token'])
+  assert.equal((await late.fetch(`${app.url}/claims`, api)).status, 401)
+  assert.equal(app.idp.stats.tokenRequests, requests, 'not sent to Cognito')
+})
+
+flowTest('rotated refresh cookies of one login take one entry however many logouts present them', async (t, startApp) => {
+  const app = await startApp(t, { client: { refreshTokenRotation: true }, options: { refreshFlow: true, dispatcher: divert(['/oauth2/revoke'], 'http://127.0.0.1:1') } })
+  const victim = new AuditedBrowser()
+  await logIn(victim, app.url, 'alice')
+  const end = t.mock.method(EndedLogins.prototype, 'end')
+  // Each refresh (the refresh cookie sent alone) rotates: a new sealed cookie every time.
+  const holders = [copyOf(victim, ['cognito-refresh-token'])]
+  for (let i = 0; i < 5; i++) {
+    const next = copyOf(holders.at(-1) as Browser, ['cognito-refresh-token'])
+    assert.equal((await next.fetch(`${app.url}/claims`, api)).status, 200)
+    holders.push(copyOf(next, ['cognito-refresh-token']))
+  }
+  assert.equal(new Set(holders.map((h) => h.cookie(HOST, 'cognito-refresh-token')?.value)).size, 6)
+  for (const holder of holders) await holder.fetch(`${app.url}/logout`)
+  assert.equal(new Set(end.mock.calls.map((c) => c.arguments[0])).size, 1)
 })

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyRequest, type preHandlerAsyncHookHandler, type preHandlerHookHandler } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler, type preHandlerHookHandler } from 'fastify'
 import { Redis } from 'ioredis'
 import { expect, test } from 'tstyche'
 import cognitoAuth, { ForbiddenError, optionsFromEnv, UnauthenticatedError, type CognitoAuthOptions, type CognitoIdentity, type CognitoUserInfo } from 'fastify-cognito-auth'
@@ -67,4 +67,37 @@ test('redis takes an ioredis client as given, sessions needs one of two words, a
   expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, redis, sessions: 'database' })
   expect(app.cognito.endSessions).type.toBeCallableWith('sub')
   expect(app.cognito.endSessions('sub')).type.toBe<Promise<void>>()
+})
+
+test('hooks see the augmented user info, and the flow calls are typed', () => {
+  const app = Fastify()
+  expect(app.register).type.toBeCallableWith(cognitoAuth, {
+    ...options,
+    onLogin: async (_request: FastifyRequest, _reply: FastifyReply, { identity, tokens }: Parameters<NonNullable<CognitoAuthOptions['onLogin']>>[2]) => {
+      expect(identity.userInfo['custom:tenant']).type.toBe<string>()
+      expect(identity.returnTo).type.toBe<string | undefined>()
+      expect(tokens.accessToken).type.toBe<string>()
+      return '/admin'
+    },
+    onLogout: (_request: FastifyRequest, _reply: FastifyReply, { identity }: Parameters<NonNullable<CognitoAuthOptions['onLogout']>>[2]) => { expect(identity?.userInfo['custom:tenant']).type.toBe<string | undefined>() },
+    onRefresh: () => undefined,
+    loginPath: '/auth/signin',
+    routes: false
+  })
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, onLogin: 'yes' })
+  expect(app.authRequired).type.toBeCallableWith({ maxAuthAge: 300 })
+  expect(app.authRequired).type.not.toBeCallableWith({ maxAuthAge: '300' })
+  const request = {} as FastifyRequest
+  const reply = {} as FastifyReply
+  expect(app.cognito.login(request, reply, { returnTo: '/x', authorizeParams: { identity_provider: 'Google' } })).type.toBe<FastifyReply>()
+  expect(app.cognito.login).type.not.toBeCallableWith(request, reply, { authorizeParams: { redirect_uri: 'x' } })
+  expect(app.cognito.logout(request, reply)).type.toBe<Promise<string>>()
+})
+
+test('app.cognito.callback resolves to the typed identity with its returnTo', async () => {
+  const app = Fastify()
+  const user = await app.cognito.callback({} as FastifyRequest, {} as FastifyReply)
+  expect(user.userInfo['custom:tenant']).type.toBe<string>()
+  expect(user.returnTo).type.toBe<string | undefined>()
+  expect(user.groups).type.toBe<string[]>()
 })
