@@ -20,10 +20,10 @@ export interface BenchServer {
   close: () => void
 }
 
-/** Starts `bench/server.js <mode>` in its own process and waits for its JSON line. */
-export async function startServer (mode: 'bare' | 'auth' | 'auth-audited' | 'pools'): Promise<BenchServer> {
+/** Starts `bench/server.js <mode> <settings>` in its own process and waits for its JSON line. */
+export async function startServer (mode: 'bare' | 'auth' | 'auth-audited' | 'pools', settings: object = {}): Promise<BenchServer> {
   const entry = new URL('./server.js', import.meta.url).pathname
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', entry, mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', entry, mode, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] })
   let line = ''
   for await (const chunk of child.stdout as NodeJS.ReadableStream) {
     line += String(chunk)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { Redis } from 'ioredis'
 import { optionsFromEnv, type CognitoAuthOptions } from '../lib/index.js'
 import { demoClient, demoPassword, startCognitoEmulator, type CognitoEmulator } from '../lib/testing/index.js'
 import { buildExampleApp } from './app.js'
@@ -28,7 +29,10 @@ async function emulatedPool (): Promise<{ options: CognitoAuthOptions, idp: Cogn
 
 const real = process.env.AWS_COGNITO_DOMAIN !== undefined && process.env.AWS_COGNITO_DOMAIN !== ''
 const { options, idp } = real ? { options: optionsFromEnv(), idp: undefined } : await emulatedPool()
-const app = await buildExampleApp(options, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+// With REDIS_URL, several copies of the example share logouts, refreshes and (SESSIONS=server) server sessions.
+const redis = process.env.REDIS_URL === undefined || process.env.REDIS_URL === '' ? undefined : new Redis(process.env.REDIS_URL)
+const shared = redis === undefined ? {} : { redis, sessions: process.env.SESSIONS === 'server' ? 'server' as const : 'cookie' as const }
+const app = await buildExampleApp({ ...options, ...shared }, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
 await app.listen({ port: PORT, host: 'localhost' })
 const url = `http://localhost:${(app.server.address() as { port: number }).port}/`
 
@@ -45,7 +49,7 @@ Open ${url}claims to log in.`)
 }
 
 const stop = (): void => {
-  Promise.all([app.close(), idp?.close()]).then(() => process.exit(0), () => process.exit(1))
+  Promise.all([app.close(), idp?.close()]).then(() => { redis?.disconnect(); process.exit(0) }, () => process.exit(1))
 }
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)

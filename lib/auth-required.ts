@@ -72,11 +72,12 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
     if (refresh === undefined) return undefined
     try {
       // A login ended by logout is never renewed: not its refresh cookie, nor a refresh result shared with it.
-      if (accessTokens.isRefreshEnded(refresh)) throw new RefreshRejected()
+      if (await accessTokens.isRefreshEnded(refresh)) throw new RefreshRejected()
       const { tokens, claims, userInfo } = await refresher.refresh(refresh.token)
-      if (accessTokens.isEnded(claims) || accessTokens.isRefreshEnded(refresh)) throw new RefreshRejected()
+      if (await accessTokens.refreshRefused(refresh, claims)) throw new RefreshRejected()
       const login = { sub: claims.sub, loginId: loginIdOf(claims), userInfo: userInfo ?? userInfoFor(request, claims) }
       state.save(request, reply, { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, login })
+      await state.flush(request)
       request.log.debug({ sub: claims.sub }, 'fastify-cognito-auth: access token refreshed')
       const renewed = new Identity(claims, userInfoSource, tokens.access_token, request, login.userInfo)
       publish('refresh', () => about(request, renewed))
@@ -165,7 +166,7 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
 
     // A callback hook, so a token already verified here passes without a promise; the rest takes the async path.
     // Every exception, thrown or rejected, reaches `done` exactly once: nothing is left unanswered.
-    return function cognitoAuthRequired (request, reply, done) {
+    function check (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
       let verdict: Verdict
       try {
         const credentials = presented(request)
@@ -182,12 +183,20 @@ export function authHandlers (deps: AuthDeps): AuthHandlers {
       }
       if (verdict !== REPLIED) done(verdict)
     }
+
+    // Server sessions are read first (from memory when known here); cookie sessions have nothing to wait for.
+    return function cognitoAuthRequired (request, reply, done) {
+      const loading = state.prepare(request)
+      if (loading === undefined) check(request, reply, done)
+      else loading.then(() => { check(request, reply, done) }, done)
+    }
   }
 
   /** Fills `request.cognito` when the caller is logged in, and lets everyone through. */
   function authOptional (): preHandlerAsyncHookHandler {
     if (options.disabled) return async function cognitoTestMode (request) { request.cognito = testIdentity() as FastifyRequest['cognito'] }
     return async function cognitoAuthOptional (request, reply) {
+      await state.prepare(request)
       const outcome = await authenticate(request, reply)
       if ('identity' in outcome) request.cognito = outcome.identity as FastifyRequest['cognito']
       else if (outcome.failed === 'cookie') state.clearAccessToken(request, reply)

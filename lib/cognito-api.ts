@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ClientCredentials, ClientCredentialsOptions } from './client-credentials.js'
 import { passedThrough, type loginFlow } from './flow.js'
 import type { CognitoIdentity } from './identity.js'
+import type { LoginState } from './login-state.js'
 import type { AuthorizeParams, ResolvedOptions } from './options.js'
 
 /** What `app.cognito.login` takes. */
@@ -45,6 +46,12 @@ export interface CognitoApi<Claims = CognitoIdentity['claims'], UserInfo = Cogni
    * await fetch('https://orders.example.com/', { headers: { authorization: `Bearer ${token}` } })
    */
   clientCredentials: (options?: ClientCredentialsOptions) => Promise<string>
+  /**
+   * Signs a user out everywhere: every login of `sub` that began by now is refused (tokens, copies, refreshes), and
+   * with `sessions: 'server'` their sessions are deleted; with `redis`, on every instance.
+   * @example await app.cognito.endSessions(request.cognito.sub)
+   */
+  endSessions: (sub: string) => Promise<void>
 }
 
 /** The parts `app.cognito` is built from. */
@@ -52,21 +59,47 @@ export interface CognitoApiParts {
   options: ResolvedOptions
   flow: ReturnType<typeof loginFlow>
   clientCredentials: ClientCredentials
+  /** The browser's login state: server sessions are read before a flow call and written before it returns. */
+  state: LoginState
+  endSessions: (sub: string) => Promise<void>
+}
+
+/**
+ * Runs a flow step between reading the server session (`prepare`) and writing it (`flush`), so the next request finds
+ * it on any instance, from the plugin's routes and the app's own (`routes: false`) alike. Cookie sessions: no wait.
+ */
+async function withSession<T> (state: LoginState, request: FastifyRequest, step: () => Promise<T>): Promise<T> {
+  await state.prepare(request)
+  let result: T
+  try {
+    result = await step()
+  } catch (err) {
+    // A refused step may still have written (pending logins dropped); its own error is the answer.
+    await state.flush(request)?.catch(() => {})
+    throw err
+  }
+  await state.flush(request)
+  return result
 }
 
 /** Builds the `app.cognito` object; each member is a few lines over one part. */
-export function cognitoApi ({ options, flow, clientCredentials }: CognitoApiParts): CognitoApi {
+export function cognitoApi ({ options, flow, clientCredentials, state, endSessions }: CognitoApiParts): CognitoApi {
   return {
     login: (request, reply, input = {}) => {
       const authorizeParams = passedThrough((input.authorizeParams ?? {}) as Record<string, string | undefined>)
-      return reply.redirect(flow.start(request, reply, { returnTo: input.returnTo, authorizeParams }))
+      const start = (): string => flow.start(request, reply, { returnTo: input.returnTo, authorizeParams })
+      if (!state.writesLater) return reply.redirect(start())
+      // Server sessions: the reply is sent once the pending login is stored (a handler returning `reply` waits for it).
+      withSession(state, request, async () => start()).then((location) => reply.redirect(location), (err: Error) => reply.send(err))
+      return reply
     },
     callback: async (request, reply) => {
-      const identity = await flow.callback(request, reply)
+      const identity = await withSession(state, request, async () => await flow.callback(request, reply))
       request.cognito = identity as FastifyRequest['cognito']
       return identity
     },
-    logout: async (request, reply) => await flow.logout(request, reply) ?? options.afterLogout,
-    clientCredentials: async (input) => await clientCredentials.token(input)
+    logout: async (request, reply) => await withSession(state, request, async () => await flow.logout(request, reply)) ?? options.afterLogout,
+    clientCredentials: async (input) => await clientCredentials.token(input),
+    endSessions
   }
 }

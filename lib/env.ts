@@ -37,7 +37,9 @@ export function optionsFromEnv (env: Record<string, string | undefined> = proces
     cookieSameSite: present(env.AWS_COGNITO_COOKIE_SAMESITE)?.toLowerCase() as CognitoAuthOptions['cookieSameSite'],
     refreshFlow: boolean(env.AWS_COGNITO_REFRESH_FLOW_ENABLED),
     refreshCookieMaxAge: number(env.AWS_COGNITO_REFRESH_COOKIE_AGE_SECONDS),
-    disabled: boolean(env.AWS_COGNITO_DISABLED)
+    disabled: boolean(env.AWS_COGNITO_DISABLED),
+    // A URL, not a client: the plugin imports none, so the app creates it (registration insists it does).
+    redisUrl: present(env.REDIS_URL)
   }
   // Drop unset optional keys so defaults apply and spreading over them stays clean.
   for (const key of Object.keys(options) as Array<keyof CognitoAuthOptions>) {

@@ -56,6 +56,10 @@ export const ForbiddenError = createError<'FST_COGNITO_FORBIDDEN', 403, []>(
 export const CookieTooLargeError = createError<'FST_COGNITO_COOKIE_TOO_LARGE', 500, [string, number]>(
   'FST_COGNITO_COOKIE_TOO_LARGE', 'The value of cookie %s is over %d characters', 500)
 
+/** State shared through Redis (option `redis`) is needed to decide this request, and Redis is unreachable or too slow. */
+export const StoreUnavailableError = createError<'FST_COGNITO_STORE_UNAVAILABLE', 503, [string]>(
+  'FST_COGNITO_STORE_UNAVAILABLE', 'The shared session store is unavailable: %s', 503)
+
 /** Cognito refused the app's `client_credentials` request: a client without that grant or secret, or a scope it may not ask for. */
 export const ClientCredentialsRefusedError = createError<'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 500, [string]>(
   'FST_COGNITO_CLIENT_CREDENTIALS_REFUSED', 'Cognito refused the client_credentials grant: %s', 500)

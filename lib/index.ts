@@ -11,6 +11,7 @@ import { resolveOptions, type CognitoAuthOptions, type ResolvedOptions } from '.
 import { wirePool, type PoolWiring } from './pool-wiring.js'
 import { registerRoutes } from './routes.js'
 import { cookieNames, sessionCodec, type SessionCodec } from './session.js'
+import { sharedState } from './store/setup.js'
 import { tenantCookieNames, tenantDispatch } from './tenants/dispatch.js'
 import { resolveTenants, type CognitoTenantsOptions, type ResolvedTenants } from './tenants/options.js'
 import type { AccessTokenClaims } from './verifier.js'
@@ -58,12 +59,15 @@ const plugin: FastifyPluginAsync<CognitoAuthOptions | CognitoTenantsOptions> = a
   const tenants = resolveTenants(opts)
   const options = tenants?.shared ?? resolveOptions(opts as CognitoAuthOptions)
   if (options.disabled) fastify.log.warn('fastify-cognito-auth: disabled (test mode): every protected route lets requests through as a test identity')
+  // One store per app, every pool's and tenant's: their keys never meet (login ids, refresh digests, random session ids).
+  const shared = await sharedState(options, fastify.log)
+  fastify.addHook('onClose', async () => { await shared.store.close() })
   const wire = async (poolOptions: ResolvedOptions, tenant?: string): Promise<PoolWiring> => {
     warnOnUnreachableCallback(fastify, poolOptions.redirectUrl)
     let codec!: SessionCodec
     // An empty context: secure-session's hooks there never run, the plugin opens its cookies only where it needs them.
     await fastify.register(async (sealer) => { codec = await sessionCodec(sealer, poolOptions, tenant) })
-    return wirePool(poolOptions, codec, tenantCookieNames(cookieNames(poolOptions), tenant))
+    return wirePool(poolOptions, codec, tenantCookieNames(cookieNames(poolOptions), tenant), shared, tenant)
   }
   const pool = tenants === undefined ? await wire(options) : undefined
   const perTenant = new Map<string, PoolWiring>()
@@ -106,6 +110,7 @@ export type { CognitoIdentity } from './identity.js'
 export type { CognitoHooks, LoginTokens } from './hooks.js'
 export type { AuditEvent, AuditMessage } from './events.js'
 export { callbackRouteOptions } from './routes.js'
+export type { RedisClient } from './store/redis-client.js'
 export type { AuthorizeParams, CognitoAuthOptions } from './options.js'
 export type { TrustedPoolOptions } from './pools.js'
 export type { CognitoTenantsOptions, TenantOptions } from './tenants/options.js'

@@ -13,11 +13,26 @@ export interface SavedLogin {
 /** Reads and writes the browser's login state: the encrypted session, the access token and the encrypted refresh token. */
 export class LoginState {
   constructor (
-    private readonly cookies: CookieStore,
+    protected readonly cookies: CookieStore,
     private readonly codec: SessionCodec,
     private readonly refreshCookieMaxAge: number,
     readonly names: CookieNames
   ) {}
+
+  /** Whether writes reach their store only at `flush` (server sessions), rather than with the reply's cookies. */
+  get writesLater (): boolean {
+    return false
+  }
+
+  /** Reads what the reads below need when it is not at hand (server sessions); undefined when nothing is to wait for. */
+  prepare (_request: FastifyRequest): Promise<void> | undefined {
+    return undefined
+  }
+
+  /** Waits for this request's writes (server sessions), so the next request finds them on any instance. */
+  flush (_request: FastifyRequest): Promise<void> | undefined {
+    return undefined
+  }
 
   session (request: FastifyRequest): SessionData | null {
     const value = this.cookies.read(request, this.names.session)

@@ -3,6 +3,7 @@ import { machineClient, type MachineClient } from './client-credentials.js'
 import { resolveHooks, type CognitoHooks } from './hooks.js'
 import { flowPaths } from './paths.js'
 import { trustedPools, type TrustedPool, type TrustedPoolOptions } from './pools.js'
+import { isRedisClient, type RedisClient } from './store/redis-client.js'
 import { absoluteUrl, CLIENT_ID, fail, flag, localPath, POOL_ID, poolIssuer, REGION, SCOPE, seconds, text } from './validate.js'
 
 /** Options of `fastify.register(cognitoAuth, options)`. Env names are those `optionsFromEnv` reads. Hooks: see `CognitoHooks`. */
@@ -69,6 +70,22 @@ export interface CognitoAuthOptions extends CognitoHooks {
   disabled?: boolean
   /** The identity test mode gives every request. Default: user `test-user` in no group. */
   disabledIdentity?: { username?: string, sub?: string, groups?: string[], scope?: string, userInfo?: Record<string, unknown> }
+  /**
+   * An ioredis-compatible client (ioredis, iovalkey, `app.redis` of @fastify/redis), taken as given, for state shared
+   * by every instance: ended logins, refresh coordination, revocation checks, server sessions. Default: none (one
+   * process). `optionsFromEnv` gives `REDIS_URL` as `redisUrl`; create the client from it (see the README).
+   */
+  redis?: RedisClient
+  /** What `optionsFromEnv` read from `REDIS_URL`: registration refuses it without a `redis` client, rather than ignore it. */
+  redisUrl?: string
+  /** Prefix of the plugin's keys and channels in Redis. Default `cognito-auth:`. */
+  redisPrefix?: string
+  /** `cookie` (default): the session lives in sealed cookies. `server`: the cookie holds a sealed id, the rest is in Redis (needs `redis`). */
+  sessions?: 'cookie' | 'server'
+  /** Seconds between checks of a cached access token against Cognito's userInfo, per login (revoked tokens are refused). Default: off. */
+  revocationCheck?: number
+  /** Verified access tokens (and server sessions) kept in memory per process: about the users active within a token's life. Default 10000. */
+  tokenCacheSize?: number
   /** The app client of `app.cognito.clientCredentials()` (Cognito allows that grant only on a client without the code grant). Default: `clientId` and `clientSecret`. */
   machineClient?: MachineClient
 }
@@ -121,6 +138,12 @@ export interface ResolvedOptions {
   authorizeParams: AuthorizeParams
   disabled: boolean
   disabledIdentity: Required<NonNullable<CognitoAuthOptions['disabledIdentity']>>
+  redis?: RedisClient
+  redisPrefix: string
+  sessions: 'cookie' | 'server'
+  /** Seconds; 0 when off. */
+  revocationCheck: number
+  tokenCacheSize: number
   machineClient?: MachineClient
 }
 
@@ -173,6 +196,17 @@ function clientIds (value: unknown): string[] {
   if (value === undefined) return []
   if (!Array.isArray(value)) fail('allowedClientIds', 'a list of client ids is required')
   return value.map((id) => text('allowedClientIds', id, CLIENT_ID))
+}
+
+/** `redis`, `redisPrefix` and `sessions`: a usable client, never a URL silently ignored. */
+function sharedStateOptions (options: CognitoAuthOptions): Pick<ResolvedOptions, 'redis' | 'redisPrefix' | 'sessions'> {
+  const { redis, redisUrl, sessions = 'cookie' } = options
+  if (redis !== undefined && !isRedisClient(redis)) fail('redis', 'an ioredis-compatible client is required (new Redis(url), or app.redis)')
+  if (redis === undefined && redisUrl !== undefined) fail('redis', 'REDIS_URL is set but no client was given: pass redis: new Redis(options.redisUrl)')
+  if (sessions !== 'cookie' && sessions !== 'server') fail('sessions', 'cookie or server is required')
+  if (sessions === 'server' && redis === undefined) fail('sessions', 'server sessions need the redis option')
+  const redisPrefix = options.redisPrefix === undefined ? 'cognito-auth:' : text('redisPrefix', options.redisPrefix, /^[\w:.-]{1,64}$/)
+  return { redis, redisPrefix, sessions }
 }
 
 /** Validates every option once, at registration, and applies the defaults. */
@@ -231,6 +265,9 @@ export function resolveOptions (options: CognitoAuthOptions): ResolvedOptions {
     pools,
     authorizeParams: authorizeParams(options.authorizeParams),
     machineClient: machineClient(options.machineClient),
-    ...disabledMode(options.disabled, options.disabledIdentity)
+    ...disabledMode(options.disabled, options.disabledIdentity),
+    ...sharedStateOptions(options),
+    revocationCheck: seconds('revocationCheck', options.revocationCheck, 0, 1),
+    tokenCacheSize: seconds('tokenCacheSize', options.tokenCacheSize, 10_000, 100)
   }
 }

@@ -1,4 +1,7 @@
-import type { TokenClient, TokenResponse } from './token-client.js'
+import { createHash } from 'node:crypto'
+import { MemoryStore } from './store/memory-store.js'
+import type { SharedStore } from './store/store.js'
+import { RefreshRejected, type TokenClient, type TokenResponse } from './token-client.js'
 import { userInfoFrom } from './session.js'
 import type { AccessTokenClaims, CognitoVerifier } from './verifier.js'
 
@@ -14,21 +17,30 @@ export interface Refreshed {
 const REUSE_MS = 30_000
 const MAX_ENTRIES = 1000
 
+/** A refresh as instances share it: its result, or that Cognito refused the token (so every waiter logs out too). */
+type SharedOutcome = { refreshed: Refreshed } | { rejected: true }
+
 /**
- * Refreshes with Cognito at most once per refresh token in this process: requests that arrive together, or within
- * a few seconds, share one call (with rotation on, a second call with the old token would fail and log the user out).
+ * Refreshes with Cognito at most once per refresh token in this process (and, with `redis`, across instances):
+ * requests that arrive together, or within a few seconds, share one call (with rotation on, a second call with the
+ * old token would fail and log the user out).
  */
 export class Refresher {
   private readonly recent = new Map<string, { result: Promise<Refreshed>, until: number }>()
 
-  constructor (private readonly tokenClient: TokenClient, private readonly verifier: CognitoVerifier, private readonly clientIds: ReadonlySet<string>) {}
+  constructor (
+    private readonly tokenClient: TokenClient,
+    private readonly verifier: CognitoVerifier,
+    private readonly clientIds: ReadonlySet<string>,
+    private readonly store: SharedStore = new MemoryStore()
+  ) {}
 
   async refresh (refreshToken: string): Promise<Refreshed> {
     const now = Date.now()
     const known = this.recent.get(refreshToken)
     if (known !== undefined && known.until > now) return await known.result
     if (this.recent.size >= MAX_ENTRIES) this.recent.delete(this.recent.keys().next().value as string)
-    const result = this.call(refreshToken)
+    const result = this.shared(refreshToken)
     this.recent.set(refreshToken, { result, until: Infinity })
     result.then(
       () => this.recent.set(refreshToken, { result, until: Date.now() + REUSE_MS }),
@@ -40,6 +52,21 @@ export class Refresher {
   /** Drops a finished or running refresh of this token, so no later request is handed its result (the login was ended). */
   forget (refreshToken: string): void {
     this.recent.delete(refreshToken)
+  }
+
+  /** One call for all instances: the store runs it once per token and hands its outcome to the others. */
+  private async shared (refreshToken: string): Promise<Refreshed> {
+    const id = createHash('sha256').update(refreshToken).digest('base64url')
+    const outcome = await this.store.once<SharedOutcome>(id, async () => {
+      try {
+        return { refreshed: await this.call(refreshToken) }
+      } catch (err) {
+        if (err instanceof RefreshRejected) return { rejected: true }
+        throw err
+      }
+    })
+    if ('rejected' in outcome) throw new RefreshRejected()
+    return outcome.refreshed
   }
 
   private async call (refreshToken: string): Promise<Refreshed> {

@@ -29,6 +29,11 @@ export class VerifiedTokenCache<C extends { exp: number }> {
     this.entries.set(token.slice(-TAIL), { token, claims, until: Math.min(claims.exp + this.leeway, now + this.maxAge) })
   }
 
+  /** Forgets every entry: each token is verified (and its login looked up) again. */
+  clear (): void {
+    this.entries.clear()
+  }
+
   get size (): number {
     return this.entries.size
   }

@@ -113,11 +113,22 @@ export class TokenClient {
     if (status !== 200) throw new IdpResponseError(`revoke endpoint status ${status}`)
   }
 
+  private async askUserInfo (accessToken: string): Promise<{ status: number, text: string }> {
+    return await this.send(this.options.endpoints.userInfo, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } })
+  }
+
   /** The user's attributes from `/oauth2/userInfo`, for an access token with `openid`. */
   async userInfo (accessToken: string): Promise<Record<string, unknown>> {
-    const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/json' }
-    const { status, text } = await this.send(this.options.endpoints.userInfo, { method: 'GET', headers })
+    const { status, text } = await this.askUserInfo(accessToken)
     if (status !== 200) throw new IdpResponseError(`userInfo endpoint status ${status}`)
     return jsonObject(text, 'userInfo endpoint answer')
+  }
+
+  /** Whether userInfo refuses the token as invalid (401: revoked by a sign-out, or its user deleted); other failures throw. */
+  async accessTokenRevoked (accessToken: string): Promise<boolean> {
+    const { status } = await this.askUserInfo(accessToken)
+    if (status === 401) return true
+    if (status === 200) return false
+    throw new IdpResponseError(`userInfo endpoint status ${status}`)
   }
 }

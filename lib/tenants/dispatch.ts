@@ -56,7 +56,9 @@ export function tenantDispatch (tenants: ReadonlyMap<string, PoolWiring>, tenant
     login: (request, reply, input) => poolOf(request).cognito.login(request, reply, input),
     callback: async (request, reply) => await poolOf(request).cognito.callback(request, reply),
     logout: async (request, reply) => await poolOf(request).cognito.logout(request, reply),
-    clientCredentials: async (input) => await tenantFor(input?.tenant).cognito.clientCredentials(input)
+    clientCredentials: async (input) => await tenantFor(input?.tenant).cognito.clientCredentials(input),
+    // A user is signed out of every tenant: their shared store holds one end, each tenant's sessions are dropped.
+    endSessions: async (sub) => { await Promise.all([...tenants.values()].map(async (tenant) => { await tenant.cognito.endSessions(sub) })) }
   }
   return { handlers, cognito }
 }

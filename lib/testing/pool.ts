@@ -61,6 +61,8 @@ export class Pool {
   readonly forms = new Map<string, SignInForm>()
   /** `origin_jti` of revoked logins, until the last access token they issued has expired. */
   readonly revokedOrigins = new Map<string, number>()
+  /** Users signed out everywhere (AdminUserGlobalSignOut), by username: when, until their last token has expired. */
+  readonly globalSignOuts = new Map<string, { at: number, until: number }>()
   /** Aborted when the emulator closes, ending any delay a fault is playing. */
   readonly closing = new AbortController()
   /** Keys no longer signing but still published, as after a Cognito key rotation. */
@@ -88,6 +90,7 @@ export class Pool {
       for (const [key, { expiresAt }] of map) if (expiresAt <= now) map.delete(key)
     }
     for (const [origin, until] of this.revokedOrigins) if (until <= now) this.revokedOrigins.delete(origin)
+    for (const [username, { until }] of this.globalSignOuts) if (until <= now) this.globalSignOuts.delete(username)
   }
 
   publishedKeys (): SigningKey[] {
@@ -137,6 +140,19 @@ export class Pool {
     const token = opaqueRefreshToken()
     this.refreshTokens.set(token, { ...grant, loginExpiresAt, expiresAt: loginExpiresAt })
     return token
+  }
+
+  /** AdminUserGlobalSignOut: every refresh token of the user is revoked, and their tokens issued until now refused at userInfo. */
+  globalSignOut (username: string): void {
+    for (const [token, grant] of this.refreshTokens) if (grant.username === username) this.refreshTokens.delete(token)
+    const now = this.now()
+    this.globalSignOuts.set(username, { at: now, until: now + Math.max(this.config.ttl.access, this.config.ttl.id) })
+  }
+
+  /** Whether a token of `username` issued at `iat` was ended by a global sign-out. */
+  signedOut (username: unknown, iat: unknown): boolean {
+    const signOut = typeof username === 'string' ? this.globalSignOuts.get(username) : undefined
+    return signOut !== undefined && typeof iat === 'number' && iat <= signOut.at
   }
 
   /** Ends a login: every refresh token of it (a rotation chain included), and its access tokens at userInfo. */

@@ -53,6 +53,8 @@ export interface CognitoEmulator {
   setClockOffset (seconds: number): void
   /** Delete a user (by any name they sign in with), as an administrator would: their refresh tokens and userInfo stop working. */
   deleteUser (username: string): void
+  /** What AdminUserGlobalSignOut does: every refresh token of the user revoked, their access tokens refused by userInfo (401). */
+  globalSignOut (username: string): void
   /** Mint tokens for a user (by any name they sign in with) as a completed login would, without the browser steps; default scopes: all the client's. */
   issueTokens (input: { username: string, clientId?: string, scopes?: string[], nonce?: string }): TokenSet
   /** Mint a client_credentials access token, for a client allowed that flow. */
@@ -167,6 +169,11 @@ export async function startCognitoEmulator (options: EmulatorOptions = {}): Prom
     setJwksAvailable: (available) => { p.jwksAvailable = available },
     rotateKeys: () => p.rotateKeys(),
     setClockOffset: (seconds) => { p.clockOffset = seconds },
+    globalSignOut: (username) => {
+      const user = findUser(p.config, username)
+      if (user === undefined) throw new Error(`unknown user ${username}`)
+      p.globalSignOut(user.username)
+    },
     deleteUser: (username) => { p.config.users.delete(findUser(p.config, username)?.username ?? username) },
     issueTokens: (input) => issueTokens(p, input),
     issueClientToken: (input) => issueClientToken(p, input),

@@ -9,7 +9,7 @@ function bearerError (res: ServerResponse, status: number, error: string, descri
   })
 }
 
-type AccessClaims = { token_use?: unknown, iss?: unknown, exp?: unknown, scope?: unknown, username?: unknown, origin_jti?: unknown }
+type AccessClaims = { token_use?: unknown, iss?: unknown, exp?: unknown, iat?: unknown, scope?: unknown, username?: unknown, origin_jti?: unknown }
 
 /** The emulator's own check of an access token it issued: signature, issuer, use, expiry, revocation. */
 function readAccessToken (p: Pool, jwt: string): AccessClaims | string {
@@ -24,6 +24,7 @@ function readAccessToken (p: Pool, jwt: string): AccessClaims | string {
     if (!ok || claims.token_use !== 'access' || claims.iss !== p.issuer) return 'Invalid access token'
     if (typeof claims.exp !== 'number' || claims.exp <= p.now()) return 'Access token is expired'
     if (typeof claims.origin_jti === 'string' && p.revokedOrigins.has(claims.origin_jti)) return 'Access token has been revoked'
+    if (p.signedOut(claims.username, claims.iat)) return 'Access token has been revoked'
     return claims
   } catch {
     return 'Invalid access token'

@@ -52,6 +52,15 @@ test('valid options register; every bad one fails ready() with FST_COGNITO_INVAL
     [{ cookieSecure: 'no' }, 'cookieSecure'],
     [{ issuer: 'ftp://x' }, 'issuer'],
     [{ scopes: 'openid' }, 'scopes'],
+    [{ redis: 'redis://127.0.0.1:6379' }, 'redis'],
+    [{ redis: { call: () => {} } }, 'redis'],
+    [{ redisUrl: 'redis://127.0.0.1:6379' }, 'redis'],
+    [{ sessions: 'server' }, 'sessions'],
+    [{ sessions: 'database' }, 'sessions'],
+    [{ redisPrefix: 'has spaces' }, 'redisPrefix'],
+    [{ revocationCheck: 0 }, 'revocationCheck'],
+    [{ revocationCheck: 1.5 }, 'revocationCheck'],
+    [{ tokenCacheSize: 10 }, 'tokenCacheSize'],
     [{ scopes: ['open id'] }, 'scopes'],
     [{ afterLogin: '//evil.example' }, 'afterLogin'],
     [{ afterLogout: 'https://evil.example' }, 'afterLogout'],
@@ -117,7 +126,8 @@ test('optionsFromEnv reads the seed names and the later ones; empty values count
     AWS_COGNITO_SCOPES: 'openid, email  profile',
     AWS_COGNITO_EXPIRATION_LEEWAY: '5',
     AWS_COGNITO_COOKIE_DOMAIN: 'example.com',
-    AWS_COGNITO_COOKIE_SAMESITE: 'Strict'
+    AWS_COGNITO_COOKIE_SAMESITE: 'Strict',
+    REDIS_URL: 'redis://127.0.0.1:6379/0'
   }
   assert.deepEqual(optionsFromEnv(env), {
     secret: valid.secret,
@@ -133,9 +143,10 @@ test('optionsFromEnv reads the seed names and the later ones; empty values count
     scopes: ['openid', 'email', 'profile'],
     expirationLeeway: 5,
     cookieDomain: 'example.com',
-    cookieSameSite: 'strict'
+    cookieSameSite: 'strict',
+    redisUrl: 'redis://127.0.0.1:6379/0'
   })
-  const minimal = optionsFromEnv({ ...env, AWS_COGNITO_USER_POOL_CLIENT_SECRET: '', AWS_COGNITO_COOKIE_AGE_SECONDS: '', AWS_COGNITO_SCOPES: undefined, AWS_COGNITO_ISSUER: undefined, AWS_COGNITO_EXPIRATION_LEEWAY: undefined, AWS_COGNITO_COOKIE_DOMAIN: undefined, AWS_COGNITO_COOKIE_SAMESITE: undefined })
+  const minimal = optionsFromEnv({ ...env, AWS_COGNITO_USER_POOL_CLIENT_SECRET: '', AWS_COGNITO_COOKIE_AGE_SECONDS: '', AWS_COGNITO_SCOPES: undefined, AWS_COGNITO_ISSUER: undefined, AWS_COGNITO_EXPIRATION_LEEWAY: undefined, AWS_COGNITO_COOKIE_DOMAIN: undefined, AWS_COGNITO_COOKIE_SAMESITE: undefined, REDIS_URL: '' })
   assert.deepEqual(Object.keys(minimal).sort(), ['clientId', 'domain', 'logoutUrl', 'redirectUrl', 'region', 'secret', 'userPoolId'])
 })
 

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler, type preHandlerHookHandler } from 'fastify'
+import { Redis } from 'ioredis'
 import { expect, test } from 'tstyche'
 import cognitoAuth, { ForbiddenError, optionsFromEnv, UnauthenticatedError, type CognitoAuthOptions, type CognitoIdentity, type CognitoUserInfo } from 'fastify-cognito-auth'
 
@@ -55,6 +56,17 @@ test('request.cognito needs no casts, and augmented user info is typed', () => {
 test('errors are constructors with stable codes and statuses', () => {
   expect(new UnauthenticatedError().code).type.toBe<'FST_COGNITO_UNAUTHENTICATED'>()
   expect(new ForbiddenError().statusCode).type.toBe<403>()
+})
+
+test('redis takes an ioredis client as given, sessions needs one of two words, app.cognito.endSessions takes a sub', () => {
+  const app = Fastify()
+  const redis = new Redis({ lazyConnect: true })
+  expect(app.register).type.toBeCallableWith(cognitoAuth, { ...options, redis })
+  expect(app.register).type.toBeCallableWith(cognitoAuth, { ...options, redis, sessions: 'server', revocationCheck: 60, tokenCacheSize: 100_000, redisPrefix: 'app:' })
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, redis: 'redis://localhost:6379' })
+  expect(app.register).type.not.toBeCallableWith(cognitoAuth, { ...options, redis, sessions: 'database' })
+  expect(app.cognito.endSessions).type.toBeCallableWith('sub')
+  expect(app.cognito.endSessions('sub')).type.toBe<Promise<void>>()
 })
 
 test('hooks see the augmented user info, and the flow calls are typed', () => {
