@@ -21,7 +21,7 @@ async function main (argv: string[]): Promise<number> {
   }
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {}
   const report = await runDoctor({ env: { ...fromFile, ...process.env } })
-  console.log(values.json === true ? JSON.stringify(report, null, 2) : formatReport(report).trimEnd())
+  process.stdout.write(`${values.json === true ? JSON.stringify(report, null, 2) : formatReport(report).trimEnd()}\n`)
   return report.ok ? 0 : 1
 }
 

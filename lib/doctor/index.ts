@@ -46,7 +46,7 @@ function redacted (result: CheckResult, secrets: string[]): CheckResult {
  * issuer and JWKS, clock skew, Hosted UI domain, app client, callback and sign-out URLs, scopes, client secret.
  * @example
  * const report = await runDoctor({ env: process.env })
- * if (!report.ok) console.log(report.checks.filter((c) => c.status === 'fail'))
+ * if (!report.ok) process.stdout.write(formatReport(report))
  */
 export async function runDoctor (input: DoctorInput = {}): Promise<DoctorReport> {
   const env = input.env ?? process.env
