@@ -19,6 +19,12 @@ app.post('/end-sessions', async (request) => {
   return { ended: true }
 })
 app.addHook('onClose', async () => { redis?.disconnect() })
+// Ready means ready to serve: the client's connection first (at most 2 s, so an instance started with Redis down still starts).
+if (redis !== undefined && redis.status !== 'ready') {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([new Promise((resolve) => redis.once('ready', resolve)), new Promise((resolve) => { timer = setTimeout(resolve, 2000) })])
+  clearTimeout(timer)
+}
 await app.listen({ port, host: '127.0.0.1' })
 process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`)
 process.once('SIGTERM', () => { app.close().then(() => process.exit(0), () => process.exit(1)) })

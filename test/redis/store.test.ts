@@ -29,6 +29,8 @@ async function storeOn (t: { after: (fn: () => Promise<void> | void) => void }, 
   client.on('error', () => {})
   const store = new RedisStore(client, { prefix: 'unit:', timeout, sealer: new Sealer([SECRET], 'store key'), log: Fastify().log })
   await store.start()
+  // The store refuses commands until its client is ready (it never queues them): start the tests from there.
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
   t.after(async () => {
     await store.close()
     client.disconnect()
