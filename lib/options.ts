@@ -180,7 +180,7 @@ function disabledMode (value: unknown, identity: CognitoAuthOptions['disabledIde
   }
 }
 
-const SECRET_HOWTO = 'node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))"'
+const SECRET_HOWTO = 'node -p "require(\'node:crypto\').randomBytes(32).toString(\'base64url\')"'
 
 function secrets (value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value]
