@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { after, before, test } from 'node:test'
-import type { BrowserContext, Page } from 'playwright-core'
-import Fastify, { type FastifyInstance } from 'fastify'
+import { test } from 'node:test'
+import type { Page } from 'playwright-core'
+import Fastify from 'fastify'
 import cognitoAuth from '../../lib/index.js'
-import { startCognitoEmulator, type CognitoEmulator } from '../../lib/testing/index.js'
-import { freePort, SECRET } from '../helpers/app.js'
-import { launchChromium, SHOTS } from './chromium.js'
-
-let idp: CognitoEmulator
-let app: FastifyInstance
-let url: string
-let context: BrowserContext
-let closeBrowser: (() => Promise<void>) | undefined
+import { startCognitoEmulator } from '../../lib/testing/index.js'
+import { SECRET } from '../helpers/app.js'
+import { browserSuite, SHOTS } from './chromium.js'
 
 // An app that already serves its own /login page and mounts the flow under /auth/.
-before(async () => {
-  url = `http://127.0.0.1:${await freePort()}`
-  idp = await startCognitoEmulator({
+const suite = browserSuite(async (url) => {
+  const idp = await startCognitoEmulator({
     clients: [{ clientId: 'appclient', clientSecret: 'app-client-secret-0123456789abcdefghijklmnop', callbackUrls: [`${url}/auth/callback`], logoutUrls: [`${url}/auth/bye`] }]
   })
-  app = Fastify()
+  const app = Fastify()
   app.get('/login', async (_request, reply) => reply.type('text/html').send('<p id="own">The app\'s own login page</p><a id="signin" href="/auth/signin">Sign in with Cognito</a>'))
   await app.register(cognitoAuth, {
     ...idp.pluginOptions('appclient'),
@@ -33,23 +26,18 @@ before(async () => {
   app.get('/account', { preHandler: app.authRequired() }, async (request, reply) => reply.type('text/html').send(
     `<p id="user">${request.cognito.username}</p><form method="post" action="/auth/signout"><button id="signout">Sign out</button></form>`))
   app.get('/', async (_request, reply) => reply.type('text/html').send('<p id="home">home</p>'))
-  await app.listen({ port: Number(new URL(url).port), host: '127.0.0.1' })
-  ;({ context, close: closeBrowser } = await launchChromium())
-})
-
-after(async () => {
-  await closeBrowser?.()
-  await app?.close()
-  await idp?.close()
+  return { app, idp }
 })
 
 async function signIn (page: Page, username: string): Promise<void> {
+  const { url } = suite
   await page.fill('input[name="username"]', username)
   await page.fill('input[name="password"]', 'Passw0rd!')
   await Promise.all([page.waitForURL(`${url}/**`), page.click('button[type="submit"]')])
 }
 
 test('custom paths: a guest is sent to loginPath, signs in, comes back; the app keeps its own /login; a form signs out', async () => {
+  const { url, idp, context } = suite
   const page = await context.newPage()
   assert.match(await (await page.goto(`${url}/login`))?.text() ?? '', /The app's own login page/)
   await page.goto(`${url}/account`)

@@ -1,48 +1,34 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyInstance } from 'fastify'
-import type { BrowserContext } from 'playwright-core'
+import Fastify from 'fastify'
 import cognitoAuth from '../../lib/index.js'
-import { startCognitoEmulator, type CognitoEmulator } from '../../lib/testing/index.js'
-import { freePort, SECRET } from '../helpers/app.js'
-import { launchChromium, SHOTS } from './chromium.js'
+import { startCognitoEmulator } from '../../lib/testing/index.js'
+import { SECRET } from '../helpers/app.js'
+import { browserSuite, SHOTS } from './chromium.js'
 
 /** swagger-ui signs in with its own public client (PKCE, no secret), whose tokens the app accepts as bearer tokens. */
 const UI_CLIENT = 'swaggeruiclient'
 
-let idp: CognitoEmulator
-let app: FastifyInstance
-let url: string
-let context: BrowserContext
-let closeBrowser: (() => Promise<void>) | undefined
-
-before(async () => {
-  url = `http://127.0.0.1:${await freePort()}`
-  idp = await startCognitoEmulator({
+const suite = browserSuite(async (url) => {
+  const idp = await startCognitoEmulator({
     clients: [
       { clientId: 'appclient', clientSecret: 'app-client-secret-0123456789abcdefghijklmnop', callbackUrls: [`${url}/postlogin`], logoutUrls: [`${url}/postlogout`] },
       { clientId: UI_CLIENT, callbackUrls: [`${url}/documentation/static/oauth2-redirect.html`], logoutUrls: [] }
     ]
   })
-  app = Fastify()
+  const app = Fastify()
   await app.register(fastifySwagger, { openapi: { info: { title: 'claims', version: '1.0.0' } } })
   await app.register(fastifySwaggerUi, { routePrefix: '/documentation', initOAuth: { clientId: UI_CLIENT, usePkceWithAuthorizationCodeGrant: true, scopes: ['openid'] } })
   await app.register(cognitoAuth, { ...idp.pluginOptions('appclient'), secret: SECRET, redirectUrl: `${url}/postlogin`, logoutUrl: `${url}/postlogout`, allowedClientIds: [UI_CLIENT] })
   app.get('/claims', { preHandler: app.authRequired(), schema: { operationId: 'claims' } }, async (request) => ({ user: request.cognito.username, client: request.cognito.claims.client_id }))
-  await app.listen({ port: Number(new URL(url).port), host: '127.0.0.1' })
-  ;({ context, close: closeBrowser } = await launchChromium())
-})
-
-after(async () => {
-  await closeBrowser?.()
-  await app?.close()
-  await idp?.close()
+  return { app, idp }
 })
 
 test('swagger-ui: Authorize signs in on the hosted UI (code + PKCE), and Try it out on a protected route answers 200', async () => {
+  const { url, idp, context } = suite
   const page = await context.newPage()
   await page.goto(`${url}/documentation`)
   const operation = page.locator('#operations-default-claims')
